@@ -1,0 +1,19 @@
+export * from './commune';
+export * from './agent';
+export * from './account';
+export * from './member';
+export * from './account-history';
+export * from './notification';
+export * from './password-reset';
+export * from './captcha';
+
+import { Commune } from './commune';
+import { Agent } from './agent';
+import { Account } from './account';
+import { HouseholdMember } from './member';
+import { AccountHistory } from './account-history';
+import { Notification } from './notification';
+import { PasswordReset } from './password-reset';
+import { CaptchaChallenge } from './captcha';
+
+export const ENTITIES = [Commune, Agent, Account, HouseholdMember, AccountHistory, Notification, PasswordReset, CaptchaChallenge];

@@ -1,0 +1,4 @@
+import { InitialAccountSchema1764300000000 } from './1764300000000-initial-account-schema';
+
+// Listed explicitly (not globbed) so the same list works from ts sources and the built dist/.
+export const MIGRATIONS = [InitialAccountSchema1764300000000];
