@@ -1,0 +1,124 @@
+// The Express application: portal pages, back office, JSON API, captcha and dev mailbox.
+import express, { type Express, type Request } from 'express';
+import helmet from 'helmet';
+import path from 'node:path';
+import mysql from 'mysql2';
+import type { Client } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import { CaptchaService, captchaRoutes } from './captcha';
+import { createSessionMiddleware } from './middleware/session';
+import { verifyCsrf } from './middleware/csrf';
+import { resolveCommune } from './middleware/commune';
+import { loadUser } from './middleware/auth';
+import { errorHandler } from './middleware/errors';
+import { createPageRenderer } from './pages';
+import { createViews } from './views';
+import { AccountService } from './services/accounts.service';
+import { AgentService } from './services/agent.service';
+import { PasswordResetService } from './services/password-reset.service';
+import { Processes } from './services/processes';
+import { Throttle } from './services/throttle';
+import { portalRoutes } from './portal/routes';
+import { agentRoutes } from './agent/routes';
+import { devMailboxRoutes } from './portal/dev-mailbox';
+import { apiV1Routes } from './v1/routes';
+import { Outbox } from '../notify/outbox';
+
+export interface AppDeps {
+  config: Config;
+  dataSource: DataSource;
+  temporal: Client;
+  /** Only for the dev mailbox page. */
+  outbox?: Outbox;
+  log?: (err: unknown, req: Request) => void;
+  now?: () => Date;
+}
+
+export interface PortalApp {
+  app: Express;
+  services: { accounts: AccountService; agents: AgentService; passwordReset: PasswordResetService; captcha: CaptchaService };
+  close(): Promise<void>;
+}
+
+export function createApp(deps: AppDeps): PortalApp {
+  const { config, dataSource } = deps;
+  const dbUrl = new URL(config.databaseUrl.replace(/^mariadb:/, 'mysql:'));
+  // A small callback-style pool for the throttles (rate-limiter-flexible speaks mysql2's callback API).
+  const throttlePool = mysql.createPool({ uri: dbUrl.toString(), connectionLimit: 5 });
+  const databaseName = decodeURIComponent(dbUrl.pathname.slice(1));
+  // 5 failed logins in 15 minutes lock the identifier for 15 minutes; 30 lock the address.
+  const loginThrottle = new Throttle(
+    throttlePool, databaseName, 'login',
+    { attempts: 5, windowSeconds: 900, lockSeconds: 900 },
+    { attempts: 30, windowSeconds: 900, lockSeconds: 900 },
+  );
+  // Security answers are a weaker secret: 3 wrong answers lock the account's reset for 30 minutes.
+  const answerThrottle = new Throttle(
+    throttlePool, databaseName, 'answer',
+    { attempts: 3, windowSeconds: 1800, lockSeconds: 1800 },
+    { attempts: 20, windowSeconds: 1800, lockSeconds: 1800 },
+  );
+
+  const processes = new Processes({
+    client: deps.temporal,
+    taskQueue: config.temporal.taskQueue,
+    accountReminderIntervalMs: config.accountReminderIntervalHours * 3600_000,
+  });
+  const captcha = new CaptchaService(dataSource, { testMode: config.captchaTestMode, now: deps.now });
+  const accounts = new AccountService({ dataSource, captcha, processes, loginThrottle, now: deps.now });
+  const agents = new AgentService({ dataSource, processes, loginThrottle, now: deps.now });
+  const passwordReset = new PasswordResetService({ dataSource, accounts, processes, answerThrottle, now: deps.now });
+
+  const devMailbox = !config.mail.smtpUrl && config.nodeEnv !== 'production';
+  const pages = createPageRenderer(createViews({ cache: config.nodeEnv !== 'development' }), devMailbox);
+  const sessions = createSessionMiddleware(config);
+  const log = deps.log ?? ((err: unknown) => console.error(err));
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.nodeEnv === 'production') app.set('trust proxy', 1);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'media-src': ["'self'"],
+          'form-action': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          'base-uri': ["'none'"],
+          'object-src': ["'none'"],
+        },
+      },
+      strictTransportSecurity: config.nodeEnv === 'production' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    }),
+  );
+  app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: config.nodeEnv === 'production' ? '1d' : 0 }));
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '64kb' }));
+  app.use(resolveCommune(dataSource, config));
+  app.use(captchaRoutes(captcha));
+  app.use(sessions.middleware);
+  app.use(loadUser(accounts, agents));
+  app.use(verifyCsrf);
+
+  const services = { accounts, agents, passwordReset, captcha };
+  app.use('/api/v1', apiV1Routes({ config, services }));
+  app.use('/agent', agentRoutes({ pages, services }));
+  if (devMailbox && deps.outbox) app.use('/dev', devMailboxRoutes({ pages, outbox: deps.outbox }));
+  app.use(portalRoutes({ pages, services, config }));
+  app.use(errorHandler(pages, log));
+
+  return {
+    app,
+    services,
+    async close() {
+      await sessions.close();
+      await new Promise<void>((resolve) => throttlePool.end(() => resolve()));
+    },
+  };
+}

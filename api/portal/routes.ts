@@ -1,0 +1,105 @@
+// The resident's portal: home and login, sign-up, «Accueil», «Compte», lost password.
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../../config';
+import { formatParisDateTime } from '../../domain/dates';
+import { AppError } from '../errors';
+import { destroySession, regenerateSession } from '../middleware/auth';
+import { csrfToken } from '../middleware/csrf';
+import { formErrors, type PageRenderer } from '../pages';
+import type { AccountService } from '../services/accounts.service';
+import type { AgentService } from '../services/agent.service';
+import type { PasswordResetService } from '../services/password-reset.service';
+import type { CaptchaService } from '../captcha';
+import { loginSchema } from '../validation/account';
+import { validate } from '../validation/french-joi';
+import { accountRoutes } from './account';
+import { passwordResetRoutes } from './password-reset';
+import { signupRoutes } from './signup';
+
+export interface PortalServices {
+  accounts: AccountService;
+  agents: AgentService;
+  passwordReset: PasswordResetService;
+  captcha: CaptchaService;
+}
+
+export const STATUS_LABELS: Record<string, string> = {
+  pending: 'En attente de validation',
+  validated: 'Validé',
+  rejected: 'Refusé',
+};
+
+/** Re-renders a form with its errors when a known 4xx comes back; anything else goes on. */
+export function onFormError(
+  pages: PageRenderer,
+  req: Request,
+  res: Response,
+  page: string,
+  context: Record<string, unknown>,
+): (err: unknown) => void {
+  return (err) => {
+    if (!(err instanceof AppError) || err.status >= 500 || ![401, 403, 409, 422, 429].includes(err.status)) throw err;
+    // An error about the whole action (a refused decision, a lock) is shown as the page's alert.
+    const hasFields = Object.keys(err.fields).length > 0;
+    res.status(err.status).send(
+      pages.render(req, page, {
+        ...context,
+        ...formErrors(req.body ?? {}, err.fields),
+        ...(hasFields ? {} : { flash: { kind: 'error', message: err.message } }),
+      }),
+    );
+  };
+}
+
+export function portalRoutes(deps: { pages: PageRenderer; services: PortalServices; config: Config }): Router {
+  const { pages, services } = deps;
+  const router = Router();
+
+  router.get('/', (req, res) => {
+    if (req.account) return res.redirect(303, '/accueil');
+    res.send(pages.render(req, 'home', { pageTitle: 'Accueil' }));
+  });
+
+  router.post('/connexion', async (req, res) => {
+    try {
+      const { identifiant, mot_de_passe } = validate(loginSchema, req.body) as { identifiant: string; mot_de_passe: string };
+      const account = await services.accounts.authenticate(req.commune, identifiant, mot_de_passe, req.ip ?? '');
+      await regenerateSession(req);
+      req.session.communeId = req.commune.id;
+      req.session.residentId = account.id;
+      csrfToken(req);
+      res.redirect(303, '/accueil');
+    } catch (err) {
+      onFormError(pages, req, res, 'home', { pageTitle: 'Accueil' })(err);
+    }
+  });
+
+  router.post('/deconnexion', async (req, res) => {
+    await destroySession(req);
+    res.redirect(303, '/');
+  });
+
+  router.get('/accueil', (req, res) => {
+    if (!req.account) return res.redirect(303, '/');
+    const a = req.account;
+    res.send(
+      pages.render(req, 'resident/accueil', {
+        pageTitle: 'Accueil',
+        activeTab: 'accueil',
+        account: {
+          status: a.status,
+          statusLabel: STATUS_LABELS[a.status],
+          deadlineText: formatParisDateTime(a.validationDeadline),
+          rejectionReason: a.rejectionReason,
+        },
+        requests: [],
+      }),
+    );
+  });
+
+  router.use(signupRoutes(deps));
+  router.use(passwordResetRoutes(deps));
+  router.use('/compte', accountRoutes(deps));
+  router.use((req, _res, next) => next(new AppError(404, 'not_found', "Cette page n'existe pas.")));
+  return router;
+}

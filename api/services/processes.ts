@@ -1,0 +1,64 @@
+// The api's side of the Temporal workflows: starting them and sending agent decisions as
+// Updates. A validator's refusal comes back as a readable 409, not a 500.
+import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  accountValidationWorkflowId,
+  rejectAccountUpdate,
+  validateAccountUpdate,
+  type AccountDecision,
+  type AccountValidationInput,
+} from '../../workflows/account-validation';
+import { passwordResetWorkflowId, type PasswordResetInput } from '../../workflows/password-reset';
+import { ConflictError } from '../errors';
+
+export interface ProcessesOptions {
+  client: Client;
+  taskQueue: string;
+  accountReminderIntervalMs: number;
+}
+
+export class Processes {
+  constructor(private readonly options: ProcessesOptions) {}
+
+  async startAccountValidation(input: Omit<AccountValidationInput, 'reminderIntervalMs'>): Promise<void> {
+    await this.options.client.workflow.start('accountValidation', {
+      taskQueue: this.options.taskQueue,
+      workflowId: accountValidationWorkflowId(input.communeSlug, input.accountId),
+      args: [{ ...input, reminderIntervalMs: this.options.accountReminderIntervalMs } satisfies AccountValidationInput],
+    });
+  }
+
+  async startPasswordReset(input: PasswordResetInput): Promise<void> {
+    await this.options.client.workflow.start('passwordReset', {
+      taskQueue: this.options.taskQueue,
+      workflowId: passwordResetWorkflowId(input.requestId),
+      args: [input],
+    });
+  }
+
+  async decideAccount(
+    communeSlug: string,
+    accountId: number,
+    decision: { status: 'validated'; agentId: number } | { status: 'rejected'; agentId: number; reason: string },
+  ): Promise<AccountDecision> {
+    const handle = this.options.client.workflow.getHandle(accountValidationWorkflowId(communeSlug, accountId));
+    try {
+      return decision.status === 'validated'
+        ? await handle.executeUpdate(validateAccountUpdate, { args: [{ agentId: decision.agentId }] })
+        : await handle.executeUpdate(rejectAccountUpdate, { args: [{ agentId: decision.agentId, reason: decision.reason }] });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new ConflictError(readableCause(err));
+      if (err instanceof WorkflowNotFoundError) throw new ConflictError("Ce compte n'attend plus de décision.");
+      throw err;
+    }
+  }
+}
+
+/** The innermost failure message: the validator's or the activity's French sentence. */
+function readableCause(err: Error): string {
+  let cause: unknown = err;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  if (cause instanceof ApplicationFailure || cause instanceof Error) return cause.message;
+  return 'Cette action est impossible dans l’état actuel du compte.';
+}

@@ -1,0 +1,758 @@
+// OpenAPI 3.0.3 description of /api/v1, in French like the portal. Enumerations and limits come
+// from the validation schemas and the services, so the description cannot drift from the rules;
+// tests/unit/openapi.test.ts checks it against the router and the Joi schemas.
+import { SESSION_COOKIE } from '../middleware/session';
+import { MAX_MEMBERS } from '../services/accounts.service';
+import { CIVILITES, SECURITY_QUESTIONS } from '../validation/account';
+
+type Schema = Record<string, unknown>;
+
+const schemaRef = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const responseRef = (name: string): Schema => ({ $ref: `#/components/responses/${name}` });
+const jsonContent = (schema: Schema): Schema => ({ 'application/json': { schema } });
+const ok = (description: string, schema: Schema): Schema => ({ description, content: jsonContent(schema) });
+const noContent = (description: string): Schema => ({ description });
+
+const string = (description: string, extra: Schema = {}): Schema => ({ type: 'string', description, ...extra });
+const object = (required: string[], properties: Record<string, Schema>, extra: Schema = {}): Schema => ({
+  type: 'object',
+  ...(required.length ? { required } : {}),
+  properties,
+  ...extra,
+});
+
+/** Names and civil-status words: letters, single spaces, apostrophes, hyphens (see api/validation/account.ts). */
+const NAME_DESCRIPTION = 'lettres, espaces, apostrophes et tirets uniquement, 60 caractères au plus';
+const DATE_DESCRIPTION = 'format AAAA-MM-JJ (JJ/MM/AAAA est aussi accepté), renvoyée au format AAAA-MM-JJ';
+
+// Who may call what. The CSRF secret lives in the session, so both go together on every write.
+const SESSION = [{ cookieSession: [] }];
+const SESSION_AND_CSRF = [{ cookieSession: [], jetonCsrf: [] }];
+const PUBLIC: Schema[] = [];
+
+interface OperationSpec {
+  operationId: string;
+  tag: string;
+  summary: string;
+  description: string;
+  security: Schema[];
+  requestBody?: { schema: string; description: string };
+  parameters?: string[];
+  responses: Record<string, Schema>;
+}
+
+function operation(spec: OperationSpec): Schema {
+  return {
+    operationId: spec.operationId,
+    tags: [spec.tag],
+    summary: spec.summary,
+    description: spec.description,
+    security: spec.security,
+    ...(spec.parameters ? { parameters: spec.parameters.map((p) => ({ $ref: `#/components/parameters/${p}` })) } : {}),
+    ...(spec.requestBody
+      ? {
+          requestBody: {
+            required: true,
+            description: spec.requestBody.description,
+            content: jsonContent(schemaRef(spec.requestBody.schema)),
+          },
+        }
+      : {}),
+    responses: { ...spec.responses, 500: responseRef('ErreurInterne') },
+  };
+}
+
+const schemas: Record<string, Schema> = {
+  Erreur: object(['error'], {
+    error: object(['code', 'message', 'fields'], {
+      code: string('Code stable, à utiliser par les programmes.', {
+        enum: [
+          'validation', 'unauthenticated', 'forbidden', 'account_not_validated', 'csrf', 'not_found', 'conflict',
+          'reset_link_invalid', 'throttled', 'too_large', 'bad_json', 'bad_request', 'internal',
+        ],
+      }),
+      message: string('Message en français, à afficher à l’usager.'),
+      fields: {
+        type: 'object',
+        description:
+          'Un message par champ à corriger, indexé par le nom du champ tel qu’envoyé (« prenom », « membres.0.membre_nom »). ' +
+          'La clé « _ » porte une erreur qui ne concerne aucun champ en particulier. Objet vide si aucun champ n’est en cause.',
+        additionalProperties: { type: 'string' },
+      },
+    }),
+  }, {
+    description: 'Corps de toute réponse d’erreur de l’API.',
+    example: {
+      error: {
+        code: 'validation',
+        message: 'Certaines informations sont à corriger.',
+        fields: { code_postal: 'Le code postal doit comporter 5 chiffres.' },
+      },
+    },
+  }),
+
+  Identite: object(['civilite', 'prenom', 'nom', 'date_naissance'], {
+    civilite: string('Civilité du titulaire.', { enum: [...CIVILITES] }),
+    prenom: string(`Prénom du titulaire (${NAME_DESCRIPTION}).`, { maxLength: 60 }),
+    nom: string(`Nom du titulaire (${NAME_DESCRIPTION}).`, { maxLength: 60 }),
+    date_naissance: string(`Date de naissance du titulaire, qui doit être majeur ; ${DATE_DESCRIPTION}.`, { example: '1985-04-12' }),
+  }, { description: 'Onglet « Identité » de l’inscription.' }),
+
+  Coordonnees: object(['email', 'adresse', 'code_postal', 'ville'], {
+    email: string('Adresse électronique, unique dans la commune ; enregistrée en minuscules.', { format: 'email', maxLength: 254 }),
+    telephone: string(
+      'Numéro de téléphone (06 12 34 56 78, +33 6 12 34 56 78…), enregistré au format E.164. ' +
+        'Obligatoire si le mode de communication est « sms » ; chaîne vide ou absent sinon.',
+      { maxLength: 25, nullable: true },
+    ),
+    adresse: string('Numéro et voie.', { maxLength: 150 }),
+    code_postal: string('Code postal à 5 chiffres.', { pattern: '^\\d{5}$' }),
+    ville: string('Commune de résidence.', { maxLength: 80 }),
+    mode_communication: string('Comment la mairie vous informe : par courriel ou par SMS.', {
+      enum: ['email', 'sms'],
+      default: 'email',
+    }),
+  }, { description: 'Onglet « Coordonnées » de l’inscription, et modification des coordonnées.' }),
+
+  MembreSaisie: object(['membre_type', 'membre_civilite', 'membre_prenom', 'membre_nom', 'membre_date_naissance'], {
+    membre_type: string('Adulte ou enfant : les adultes sont listés en premier.', { enum: ['adulte', 'enfant'] }),
+    membre_civilite: string('Civilité du membre.', { enum: [...CIVILITES] }),
+    membre_prenom: string(`Prénom du membre (${NAME_DESCRIPTION}).`, { maxLength: 60 }),
+    membre_nom: string(`Nom du membre (${NAME_DESCRIPTION}).`, { maxLength: 60 }),
+    membre_date_naissance: string(`Date de naissance du membre ; ${DATE_DESCRIPTION}.`, { example: '2015-09-01' }),
+    membre_lien: string('Lien avec le titulaire (« Conjoint », « Fille »…), facultatif.', { maxLength: 40 }),
+  }, { description: 'Un membre du foyer autre que le titulaire, tel que saisi.' }),
+
+  Membre: object(
+    ['id', 'membre_type', 'membre_civilite', 'membre_prenom', 'membre_nom', 'membre_date_naissance', 'membre_lien'],
+    {
+      id: { type: 'integer', description: 'Identifiant du membre dans le foyer.' },
+      membre_type: string('Adulte ou enfant.', { enum: ['adulte', 'enfant'] }),
+      membre_civilite: string('Civilité du membre.', { enum: [...CIVILITES] }),
+      membre_prenom: string('Prénom du membre.'),
+      membre_nom: string('Nom du membre.'),
+      membre_date_naissance: string('Date de naissance, format AAAA-MM-JJ.', { format: 'date' }),
+      membre_lien: string('Lien avec le titulaire, ou null.', { nullable: true }),
+    },
+    { description: 'Un membre du foyer enregistré.' },
+  ),
+
+  Securite: object(['mot_de_passe', 'mot_de_passe_confirmation', 'question', 'reponse'], {
+    mot_de_passe: string(
+      'Mot de passe conforme à la recommandation de la CNIL (délibération 2022-100) ; il ne doit pas reprendre le nom, ' +
+        'le prénom ni l’adresse électronique.',
+      { format: 'password', maxLength: 128 },
+    ),
+    mot_de_passe_confirmation: string('Le même mot de passe, une seconde fois.', { format: 'password' }),
+    question: string('Question secrète, posée en cas de mot de passe oublié.', { enum: [...SECURITY_QUESTIONS] }),
+    reponse: string('Réponse à la question secrète (la casse et les accents ne comptent pas).', { minLength: 2, maxLength: 100 }),
+  }, { description: 'Onglet « Sécurité » de l’inscription.' }),
+
+  Inscription: {
+    description:
+      'Tous les onglets de l’inscription en une requête : identité, coordonnées, foyer, sécurité et cryptogramme. ' +
+      'Toutes les erreurs de saisie sont renvoyées ensemble (422).',
+    allOf: [
+      schemaRef('Identite'),
+      schemaRef('Coordonnees'),
+      schemaRef('Securite'),
+      object(['captcha_id', 'cryptogramme'], {
+        membres: {
+          type: 'array',
+          description: `Les autres membres du foyer (${MAX_MEMBERS} au plus). Les erreurs sont indexées « membres.<rang>.<champ> ».`,
+          maxItems: MAX_MEMBERS,
+          items: schemaRef('MembreSaisie'),
+        },
+        captcha_id: string('Identifiant du cryptogramme obtenu par GET /captcha.', { format: 'uuid' }),
+        cryptogramme: string('Les caractères du cryptogramme, lus sur l’image ou écoutés. Une seule réponse par cryptogramme.'),
+      }),
+    ],
+  },
+
+  InscriptionEnregistree: object(['status', 'email', 'validationDeadline'], {
+    status: string('Le compte attend la validation des services de la mairie.', { enum: ['pending'] }),
+    email: string('Adresse à laquelle l’identifiant de connexion a été envoyé.', { format: 'email' }),
+    validationDeadline: string('Date limite de validation : 2 jours ouvrés après l’inscription.', { format: 'date-time' }),
+  }, { description: 'L’identifiant n’est pas renvoyé ici : il est envoyé par courriel au titulaire.' }),
+
+  Compte: object(
+    [
+      'identifier', 'civilite', 'prenom', 'nom', 'date_naissance', 'email', 'telephone', 'adresse', 'code_postal', 'ville',
+      'mode_communication', 'statut', 'validationDeadline', 'rejectionReason', 'securityQuestion',
+    ],
+    {
+      identifier: string('Identifiant de connexion, de la forme prénom.nom (accents conservés).', { example: 'amélie.lire' }),
+      civilite: string('Civilité du titulaire.', { enum: [...CIVILITES] }),
+      prenom: string('Prénom du titulaire.'),
+      nom: string('Nom du titulaire.'),
+      date_naissance: string('Date de naissance, format AAAA-MM-JJ.', { format: 'date' }),
+      email: string('Adresse électronique.', { format: 'email' }),
+      telephone: string('Téléphone au format E.164, ou null.', { nullable: true, example: '+33612345678' }),
+      adresse: string('Numéro et voie.'),
+      code_postal: string('Code postal.'),
+      ville: string('Commune de résidence.'),
+      mode_communication: string('Canal d’information choisi.', { enum: ['email', 'sms'] }),
+      statut: string('En attente de validation, validé ou refusé. Seul un compte validé peut être modifié.', {
+        enum: ['pending', 'validated', 'rejected'],
+      }),
+      validationDeadline: string('Date limite de validation par la mairie.', { format: 'date-time' }),
+      rejectionReason: string('Motif du refus, ou null.', { nullable: true }),
+      securityQuestion: string('Question secrète choisie (la réponse n’est jamais renvoyée).'),
+    },
+    { description: 'Le compte foyer, vu par son titulaire. Aucun mot de passe, réponse ni empreinte n’est renvoyé.' },
+  ),
+
+  UtilisateurResident: object(['kind', 'identifier', 'prenom', 'nom', 'statut'], {
+    kind: string('Usager connecté.', { enum: ['resident'] }),
+    identifier: string('Identifiant de connexion.'),
+    prenom: string('Prénom.'),
+    nom: string('Nom.'),
+    statut: string('Statut du compte.', { enum: ['pending', 'validated', 'rejected'] }),
+  }),
+
+  UtilisateurAgent: object(['kind', 'login', 'nom', 'role'], {
+    kind: string('Agent de la mairie connecté.', { enum: ['agent'] }),
+    login: string('Identifiant de l’agent.'),
+    nom: string('Nom affiché de l’agent.'),
+    role: string('Rôle de l’agent.', { enum: ['agent', 'admin'] }),
+  }),
+
+  Utilisateur: {
+    description: 'La personne connectée : un usager ou un agent.',
+    oneOf: [schemaRef('UtilisateurResident'), schemaRef('UtilisateurAgent')],
+    discriminator: {
+      propertyName: 'kind',
+      mapping: { resident: '#/components/schemas/UtilisateurResident', agent: '#/components/schemas/UtilisateurAgent' },
+    },
+  },
+
+  EtatSession: object(['csrfToken', 'user'], {
+    csrfToken: string('Jeton à renvoyer dans l’en-tête X-CSRF-Token de chaque requête qui modifie quelque chose.'),
+    user: {
+      description: 'La personne connectée, ou null.',
+      nullable: true,
+      allOf: [schemaRef('Utilisateur')],
+    },
+  }),
+
+  SessionOuverte: object(['user', 'csrfToken'], {
+    user: schemaRef('Utilisateur'),
+    csrfToken: string('Nouveau jeton CSRF : la session est renouvelée à la connexion, l’ancien jeton ne vaut plus.'),
+  }),
+
+  Identifiants: object(['identifiant', 'mot_de_passe'], {
+    identifiant: string('Identifiant (prénom.nom) ou adresse électronique, sans tenir compte de la casse.', { maxLength: 254 }),
+    mot_de_passe: string('Mot de passe.', { format: 'password', maxLength: 256 }),
+  }),
+
+  Cryptogramme: object(['id', 'imageUrl', 'audioUrl'], {
+    id: string('Identifiant du cryptogramme, à renvoyer dans captcha_id.', { format: 'uuid' }),
+    imageUrl: string('Image SVG des caractères à recopier.', { example: '/captcha/0b6f…svg' }),
+    audioUrl: string('Version audio des mêmes caractères (RGAA, critère 1.5), au format WAV.'),
+    testAnswer: string('La réponse, uniquement quand le mode test du cryptogramme est actif (jamais en production).'),
+  }, { description: 'Un cryptogramme valable 15 minutes, pour une seule réponse.' }),
+
+  ChangementMotDePasse: object(['mot_de_passe_actuel', 'nouveau_mot_de_passe', 'nouveau_mot_de_passe_confirmation'], {
+    mot_de_passe_actuel: string('Mot de passe actuel ; les erreurs comptent comme des connexions manquées.', {
+      format: 'password',
+      maxLength: 256,
+    }),
+    nouveau_mot_de_passe: string('Nouveau mot de passe, différent de l’actuel et conforme à la politique.', {
+      format: 'password',
+      maxLength: 128,
+    }),
+    nouveau_mot_de_passe_confirmation: string('Le nouveau mot de passe, une seconde fois.', { format: 'password' }),
+  }),
+
+  ChangementQuestionSecrete: object(['mot_de_passe_actuel', 'question', 'reponse'], {
+    mot_de_passe_actuel: string('Mot de passe actuel.', { format: 'password', maxLength: 256 }),
+    question: string('Nouvelle question secrète.', { enum: [...SECURITY_QUESTIONS] }),
+    reponse: string('Réponse à la nouvelle question.', { minLength: 2, maxLength: 100 }),
+  }),
+
+  DemandeReinitialisation: object(['identifiant'], {
+    identifiant: string('Identifiant (prénom.nom) ou adresse électronique du compte.', { maxLength: 254 }),
+  }),
+
+  QuestionSecrete: object(['question'], {
+    question: string('La question secrète du compte, à laquelle répondre ensuite.'),
+  }),
+
+  ReponseSecrete: object(['reponse'], {
+    reponse: string('Réponse à la question secrète.', { maxLength: 100 }),
+  }),
+
+  Message: object(['message'], { message: string('Message en français, à afficher à l’usager.') }),
+
+  NouveauMotDePasse: object(['nouveau_mot_de_passe', 'nouveau_mot_de_passe_confirmation'], {
+    nouveau_mot_de_passe: string('Nouveau mot de passe, conforme à la politique.', { format: 'password', maxLength: 128 }),
+    nouveau_mot_de_passe_confirmation: string('Le même mot de passe, une seconde fois.', { format: 'password' }),
+  }),
+
+  CompteAValider: object(['id', 'identifier', 'prenom', 'nom', 'email', 'createdAt', 'validationDeadline', 'overdue'], {
+    id: { type: 'integer', description: 'Identifiant du compte.' },
+    identifier: string('Identifiant de connexion du titulaire.'),
+    prenom: string('Prénom du titulaire.'),
+    nom: string('Nom du titulaire.'),
+    email: string('Adresse électronique du titulaire.', { format: 'email' }),
+    createdAt: string('Date d’inscription.', { format: 'date-time' }),
+    validationDeadline: string('Date limite de validation (2 jours ouvrés).', { format: 'date-time' }),
+    overdue: { type: 'boolean', description: 'Vrai si la date limite est dépassée.' },
+  }, { description: 'Un compte en attente de validation, dans la liste des agents.' }),
+
+  Rejet: object(['motif'], {
+    motif: string('Motif du refus, communiqué à l’usager.', { maxLength: 500 }),
+  }),
+
+  Decision: object(['status'], {
+    status: string('Nouveau statut du compte.', { enum: ['validated', 'rejected'] }),
+  }),
+};
+
+const errorExample = (code: string, message: string, fields: Record<string, string> = {}) => ({
+  error: { code, message, fields },
+});
+
+const errorResponse = (description: string, example: Schema, headers?: Schema): Schema => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/json': { schema: schemaRef('Erreur'), example } },
+});
+
+const responses: Record<string, Schema> = {
+  NonAuthentifie: errorResponse(
+    'Non connecté, session expirée, ou identifiant et mot de passe incorrects.',
+    errorExample('unauthenticated', 'Vous devez vous connecter pour accéder à cette page.'),
+  ),
+  Interdit: errorResponse(
+    'Jeton CSRF absent ou faux (code « csrf »), ou compte pas encore validé ou refusé (code « account_not_validated ») : ' +
+      'un compte ne peut être modifié qu’une fois validé par la mairie.',
+    errorExample(
+      'account_not_validated',
+      'Votre compte est en attente de validation par les services de la mairie : ' +
+        'vous pourrez le modifier une fois qu’il sera validé.',
+    ),
+  ),
+  CsrfInvalide: errorResponse(
+    'Jeton CSRF absent ou faux : obtenez-en un par GET /session et renvoyez-le dans l’en-tête X-CSRF-Token.',
+    errorExample('csrf', 'Le formulaire a expiré ou ne provient pas de ce site : rechargez la page et recommencez.'),
+  ),
+  Introuvable: errorResponse('La ressource n’existe pas, ou n’appartient pas à ce foyer ou à cette commune.',
+    errorExample('not_found', 'Ce membre n’existe pas dans votre foyer.')),
+  Conflit: errorResponse(
+    'L’opération entre en conflit avec l’état actuel (adresse déjà utilisée, compte modifié entre-temps, décision déjà prise…).',
+    errorExample('conflict', 'Un compte existe déjà avec cette adresse électronique.', {
+      email: 'Un compte existe déjà avec cette adresse électronique : connectez-vous, ou utilisez « Mot de passe oublié ? ».',
+    }),
+  ),
+  LienInvalide: errorResponse(
+    'Le lien de réinitialisation a déjà servi ou a expiré (30 minutes).',
+    errorExample(
+      'reset_link_invalid',
+      'Ce lien n’est plus valable : il a déjà servi ou a expiré. Recommencez la démarche « Mot de passe oublié ? ».',
+    ),
+  ),
+  Invalide: errorResponse(
+    'Données à corriger : un message par champ dans « fields ».',
+    errorExample('validation', 'Certaines informations sont à corriger.', { prenom: 'Le prénom est obligatoire.' }),
+  ),
+  TropDeTentatives: errorResponse(
+    'Trop de tentatives infructueuses : réessayez après le délai indiqué par l’en-tête Retry-After.',
+    errorExample('throttled', 'Trop de tentatives de connexion infructueuses : réessayez dans 15 minutes.'),
+    { 'Retry-After': { description: 'Nombre de secondes à attendre.', schema: { type: 'integer' } } },
+  ),
+  ErreurInterne: errorResponse(
+    'Erreur inattendue : réessayez dans quelques instants.',
+    errorExample('internal', 'Une erreur inattendue est survenue. Réessayez dans quelques instants.'),
+  ),
+};
+
+const idParameter = (name: string, description: string): Schema => ({
+  name,
+  in: 'path',
+  required: true,
+  description: `${description} Chiffres uniquement ; tout autre identifiant donne 404.`,
+  schema: { type: 'string', pattern: '^\\d+$' },
+});
+
+const parameters: Record<string, Schema> = {
+  memberId: idParameter('memberId', 'Identifiant du membre du foyer.'),
+  accountId: idParameter('accountId', 'Identifiant du compte.'),
+  token: {
+    name: 'token',
+    in: 'path',
+    required: true,
+    description: 'Jeton du lien de réinitialisation reçu par courriel (à usage unique, valable 30 minutes).',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{20,100}$' },
+  },
+};
+
+const paths: Record<string, Record<string, Schema>> = {
+  '/openapi.json': {
+    get: operation({
+      operationId: 'getOpenApiDocument',
+      tag: 'Documentation',
+      summary: 'Description OpenAPI de l’API',
+      description: 'Ce document, au format OpenAPI 3.0.3.',
+      security: PUBLIC,
+      responses: { 200: ok('La description de l’API.', { type: 'object' }) },
+    }),
+  },
+  '/session': {
+    get: operation({
+      operationId: 'getSession',
+      tag: 'Session',
+      summary: 'État de la session et jeton CSRF',
+      description:
+        'Ouvre la session si besoin et renvoie le jeton CSRF à joindre (en-tête X-CSRF-Token) à toute requête POST, PUT, ' +
+        'PATCH ou DELETE, ainsi que la personne connectée. À appeler avant toute autre opération d’écriture.',
+      security: PUBLIC,
+      responses: { 200: ok('La session.', schemaRef('EtatSession')) },
+    }),
+    post: operation({
+      operationId: 'login',
+      tag: 'Session',
+      summary: 'Connexion d’un usager',
+      description:
+        'Connecte le titulaire d’un compte foyer par son identifiant (ou son adresse électronique) et son mot de passe. ' +
+        'La session est renouvelée : utilisez le nouveau jeton CSRF renvoyé. Cinq échecs en 15 minutes bloquent ' +
+        'l’identifiant pendant 15 minutes.',
+      security: SESSION_AND_CSRF,
+      requestBody: { schema: 'Identifiants', description: 'Identifiant et mot de passe.' },
+      responses: {
+        200: ok('Connecté.', schemaRef('SessionOuverte')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        422: responseRef('Invalide'),
+        429: responseRef('TropDeTentatives'),
+      },
+    }),
+    delete: operation({
+      operationId: 'logout',
+      tag: 'Session',
+      summary: 'Déconnexion',
+      description: 'Ferme la session (usager ou agent). Un nouveau jeton CSRF s’obtient ensuite par GET /session.',
+      security: SESSION_AND_CSRF,
+      responses: { 204: noContent('Déconnecté.'), 403: responseRef('CsrfInvalide') },
+    }),
+  },
+  '/captcha': {
+    get: operation({
+      operationId: 'getCaptcha',
+      tag: 'Inscription',
+      summary: 'Nouveau cryptogramme',
+      description:
+        'Crée un cryptogramme, à afficher (imageUrl) ou à écouter (audioUrl), valable 15 minutes et pour une seule réponse. ' +
+        'Chaque appel en crée un nouveau.',
+      security: PUBLIC,
+      responses: { 200: ok('Le cryptogramme.', schemaRef('Cryptogramme')) },
+    }),
+  },
+  '/accounts': {
+    post: operation({
+      operationId: 'createAccount',
+      tag: 'Inscription',
+      summary: 'Créer un compte foyer',
+      description:
+        'Crée le compte foyer en une requête. Toutes les erreurs de saisie sont renvoyées ensemble ; celles des membres sont ' +
+        'indexées « membres.<rang>.<champ> ». Le cryptogramme n’est consommé que si le reste est valide. L’identifiant de ' +
+        'connexion est envoyé par courriel ; le compte est ensuite validé par les services de la mairie sous 2 jours ouvrés.',
+      security: SESSION_AND_CSRF,
+      requestBody: { schema: 'Inscription', description: 'Toutes les informations de l’inscription.' },
+      responses: {
+        201: ok('Compte créé, en attente de validation.', schemaRef('InscriptionEnregistree')),
+        403: responseRef('CsrfInvalide'),
+        409: responseRef('Conflit'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
+  '/me': {
+    get: operation({
+      operationId: 'getMe',
+      tag: 'Compte',
+      summary: 'Mon compte',
+      description: 'Le compte foyer de l’usager connecté, avec son statut de validation.',
+      security: SESSION,
+      responses: { 200: ok('Le compte.', schemaRef('Compte')), 401: responseRef('NonAuthentifie') },
+    }),
+    patch: operation({
+      operationId: 'updateMe',
+      tag: 'Compte',
+      summary: 'Modifier mes coordonnées',
+      description:
+        'Remplace toutes les coordonnées (adresse électronique, téléphone, adresse, mode de communication). ' +
+        'Possible uniquement une fois le compte validé par la mairie.',
+      security: SESSION_AND_CSRF,
+      requestBody: { schema: 'Coordonnees', description: 'Toutes les coordonnées, y compris celles qui ne changent pas.' },
+      responses: {
+        200: ok('Le compte modifié.', schemaRef('Compte')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('Interdit'),
+        409: responseRef('Conflit'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
+  '/me/password': {
+    put: operation({
+      operationId: 'changePassword',
+      tag: 'Compte',
+      summary: 'Changer mon mot de passe',
+      description: 'Change le mot de passe, sur présentation du mot de passe actuel. Compte validé uniquement.',
+      security: SESSION_AND_CSRF,
+      requestBody: { schema: 'ChangementMotDePasse', description: 'Mot de passe actuel et nouveau mot de passe.' },
+      responses: {
+        204: noContent('Mot de passe changé.'),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('Interdit'),
+        422: responseRef('Invalide'),
+        429: responseRef('TropDeTentatives'),
+      },
+    }),
+  },
+  '/me/security-question': {
+    put: operation({
+      operationId: 'changeSecurityQuestion',
+      tag: 'Compte',
+      summary: 'Changer ma question secrète',
+      description: 'Change la question secrète et sa réponse, sur présentation du mot de passe actuel. Compte validé uniquement.',
+      security: SESSION_AND_CSRF,
+      requestBody: { schema: 'ChangementQuestionSecrete', description: 'Mot de passe actuel, question et réponse.' },
+      responses: {
+        204: noContent('Question secrète changée.'),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('Interdit'),
+        422: responseRef('Invalide'),
+        429: responseRef('TropDeTentatives'),
+      },
+    }),
+  },
+  '/me/members': {
+    get: operation({
+      operationId: 'listMembers',
+      tag: 'Foyer',
+      summary: 'Membres de mon foyer',
+      description: 'Les membres du foyer autres que le titulaire : les adultes d’abord, puis les enfants, par date de naissance.',
+      security: SESSION,
+      responses: {
+        200: ok('Les membres du foyer.', { type: 'array', items: schemaRef('Membre') }),
+        401: responseRef('NonAuthentifie'),
+      },
+    }),
+    post: operation({
+      operationId: 'addMember',
+      tag: 'Foyer',
+      summary: 'Ajouter un membre au foyer',
+      description: `Ajoute un membre (${MAX_MEMBERS} au plus en plus du titulaire). Compte validé uniquement.`,
+      security: SESSION_AND_CSRF,
+      requestBody: { schema: 'MembreSaisie', description: 'Le nouveau membre.' },
+      responses: {
+        201: ok('Membre ajouté.', schemaRef('Membre')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('Interdit'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
+  '/me/members/{memberId}': {
+    put: operation({
+      operationId: 'updateMember',
+      tag: 'Foyer',
+      summary: 'Modifier un membre du foyer',
+      description: 'Remplace toutes les informations d’un membre du foyer. Compte validé uniquement.',
+      security: SESSION_AND_CSRF,
+      parameters: ['memberId'],
+      requestBody: { schema: 'MembreSaisie', description: 'Toutes les informations du membre.' },
+      responses: {
+        200: ok('Membre modifié.', schemaRef('Membre')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('Interdit'),
+        404: responseRef('Introuvable'),
+        422: responseRef('Invalide'),
+      },
+    }),
+    delete: operation({
+      operationId: 'removeMember',
+      tag: 'Foyer',
+      summary: 'Retirer un membre du foyer',
+      description: 'Retire un membre du foyer. Compte validé uniquement.',
+      security: SESSION_AND_CSRF,
+      parameters: ['memberId'],
+      responses: {
+        204: noContent('Membre retiré.'),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('Interdit'),
+        404: responseRef('Introuvable'),
+      },
+    }),
+  },
+  '/password-reset': {
+    post: operation({
+      operationId: 'startPasswordReset',
+      tag: 'Mot de passe oublié',
+      summary: 'Mot de passe oublié : indiquer son identifiant',
+      description:
+        'Première étape : l’identifiant (ou l’adresse électronique) désigne le compte, dont la question secrète est renvoyée. ' +
+        'La session retient le compte pour l’étape suivante.',
+      security: SESSION_AND_CSRF,
+      requestBody: { schema: 'DemandeReinitialisation', description: 'Identifiant ou adresse électronique.' },
+      responses: {
+        200: ok('La question secrète du compte.', schemaRef('QuestionSecrete')),
+        403: responseRef('CsrfInvalide'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
+  '/password-reset/answer': {
+    post: operation({
+      operationId: 'answerSecurityQuestion',
+      tag: 'Mot de passe oublié',
+      summary: 'Mot de passe oublié : répondre à la question secrète',
+      description:
+        'Deuxième étape : une bonne réponse envoie par courriel un lien de réinitialisation à usage unique, valable ' +
+        '30 minutes (jamais un mot de passe). Trois mauvaises réponses bloquent la démarche pendant 30 minutes. ' +
+        'Répond 409 si la première étape n’a pas eu lieu dans cette session.',
+      security: SESSION_AND_CSRF,
+      requestBody: { schema: 'ReponseSecrete', description: 'La réponse à la question secrète.' },
+      responses: {
+        202: ok('Le courriel est en cours d’envoi.', schemaRef('Message')),
+        403: responseRef('CsrfInvalide'),
+        409: responseRef('Conflit'),
+        422: responseRef('Invalide'),
+        429: responseRef('TropDeTentatives'),
+      },
+    }),
+  },
+  '/password-reset/{token}': {
+    post: operation({
+      operationId: 'resetPassword',
+      tag: 'Mot de passe oublié',
+      summary: 'Mot de passe oublié : choisir un nouveau mot de passe',
+      description: 'Dernière étape, depuis le lien reçu par courriel. Le lien ne sert qu’une fois.',
+      security: SESSION_AND_CSRF,
+      parameters: ['token'],
+      requestBody: { schema: 'NouveauMotDePasse', description: 'Le nouveau mot de passe.' },
+      responses: {
+        204: noContent('Mot de passe changé : connectez-vous avec le nouveau mot de passe.'),
+        403: responseRef('CsrfInvalide'),
+        410: responseRef('LienInvalide'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
+  '/agent/session': {
+    post: operation({
+      operationId: 'agentLogin',
+      tag: 'Agents',
+      summary: 'Connexion d’un agent',
+      description:
+        'Connecte un agent de la mairie, sur le portail de sa commune uniquement. La session est renouvelée : utilisez le ' +
+        'nouveau jeton CSRF renvoyé. La déconnexion se fait par DELETE /session.',
+      security: SESSION_AND_CSRF,
+      requestBody: { schema: 'Identifiants', description: 'Identifiant et mot de passe de l’agent.' },
+      responses: {
+        200: ok('Connecté.', schemaRef('SessionOuverte')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        422: responseRef('Invalide'),
+        429: responseRef('TropDeTentatives'),
+      },
+    }),
+  },
+  '/agent/accounts': {
+    get: operation({
+      operationId: 'listPendingAccounts',
+      tag: 'Agents',
+      summary: 'Comptes à valider',
+      description: 'Les comptes de la commune en attente de validation, les plus urgents d’abord.',
+      security: SESSION,
+      responses: {
+        200: ok('Les comptes en attente.', { type: 'array', items: schemaRef('CompteAValider') }),
+        401: responseRef('NonAuthentifie'),
+      },
+    }),
+  },
+  '/agent/accounts/{accountId}/validate': {
+    post: operation({
+      operationId: 'validateAccount',
+      tag: 'Agents',
+      summary: 'Valider un compte',
+      description: 'Valide un compte en attente ; l’usager en est informé par le canal qu’il a choisi.',
+      security: SESSION_AND_CSRF,
+      parameters: ['accountId'],
+      responses: {
+        200: ok('Compte validé.', schemaRef('Decision')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        409: responseRef('Conflit'),
+      },
+    }),
+  },
+  '/agent/accounts/{accountId}/reject': {
+    post: operation({
+      operationId: 'rejectAccount',
+      tag: 'Agents',
+      summary: 'Refuser un compte',
+      description: 'Refuse un compte en attente, avec un motif communiqué à l’usager.',
+      security: SESSION_AND_CSRF,
+      parameters: ['accountId'],
+      requestBody: { schema: 'Rejet', description: 'Le motif du refus.' },
+      responses: {
+        200: ok('Compte refusé.', schemaRef('Decision')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        409: responseRef('Conflit'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
+};
+
+export const openApiDocument: object = {
+  openapi: '3.0.3',
+  info: {
+    title: 'Portail citoyen — API',
+    version: '1.0.0',
+    description:
+      'API JSON du portail citoyen : compte foyer, membres du foyer, mot de passe oublié et validation des comptes par ' +
+      'les agents. Chaque commune a son portail (demarches-<commune>.<domaine>) : l’API sert la commune de l’adresse ' +
+      'appelée.\n\n' +
+      'Authentification par cookie de session. Toute requête autre que GET doit porter l’en-tête X-CSRF-Token, ' +
+      'obtenu par GET /session (puis renouvelé à chaque connexion). Les champs portent les mêmes noms que les ' +
+      'formulaires du portail. Les erreurs ont toutes la forme { "error": { "code", "message", "fields" } }.',
+    license: { name: 'AGPL-3.0-or-later', url: 'https://www.gnu.org/licenses/agpl-3.0.html' },
+  },
+  servers: [{ url: '/api/v1', description: 'Le portail de la commune appelée.' }],
+  tags: [
+    { name: 'Session', description: 'Connexion, déconnexion et jeton CSRF.' },
+    { name: 'Inscription', description: 'Création d’un compte foyer.' },
+    { name: 'Compte', description: 'Le compte foyer de l’usager connecté.' },
+    { name: 'Foyer', description: 'Les membres du foyer.' },
+    { name: 'Mot de passe oublié', description: 'Identifiant, question secrète, puis lien de réinitialisation.' },
+    { name: 'Agents', description: 'Validation des comptes par les agents de la mairie.' },
+    { name: 'Documentation', description: 'Cette description.' },
+  ],
+  paths,
+  components: {
+    schemas,
+    responses,
+    parameters,
+    securitySchemes: {
+      cookieSession: {
+        type: 'apiKey',
+        in: 'cookie',
+        name: SESSION_COOKIE,
+        description: 'Cookie de session, posé par GET /session et renouvelé à chaque connexion.',
+      },
+      jetonCsrf: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-CSRF-Token',
+        description: 'Jeton CSRF de la session, renvoyé par GET /session et par les connexions.',
+      },
+    },
+  },
+};

@@ -1,0 +1,3 @@
+// Every workflow the worker runs. Workflow code is deterministic: no I/O here (lint-enforced).
+export { accountValidation } from './account-validation';
+export { passwordReset } from './password-reset';
