@@ -5,7 +5,8 @@ import { randomBytes, createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { Account, AccountHistory, Agent, Commune, PasswordReset } from '../db/entities';
-import type { Outbox } from '../notify/outbox';
+import { isPermanentDeliveryError } from '../notify/errors';
+import type { DeliveryInput, Outbox } from '../notify/outbox';
 import { formatParisDateTime } from '../domain/dates';
 
 export interface AccountActivityDeps {
@@ -37,6 +38,18 @@ export function createAccountActivities(deps: AccountActivityDeps) {
 
   const common = (commune: Commune) => ({ communeName: commune.name, portalUrl: publicUrl });
 
+  /** A message that can never be delivered (invalid address, refused by the provider) is not retried. */
+  async function deliver(input: DeliveryInput): Promise<void> {
+    try {
+      await outbox.deliver(input);
+    } catch (err) {
+      if (isPermanentDeliveryError(err)) {
+        throw ApplicationFailure.nonRetryable((err as Error).message, 'PermanentDeliveryError');
+      }
+      throw err;
+    }
+  }
+
   return {
     async accountExists(accountId: number): Promise<boolean> {
       return (await dataSource.getRepository(Account).countBy({ id: accountId })) > 0;
@@ -44,7 +57,7 @@ export function createAccountActivities(deps: AccountActivityDeps) {
 
     async sendIdentifierMail(accountId: number): Promise<void> {
       const { account, commune } = await load(accountId);
-      await outbox.deliver({
+      await deliver({
         key: `account:${accountId}:identifier`,
         communeId: commune.id,
         channel: 'email',
@@ -61,7 +74,7 @@ export function createAccountActivities(deps: AccountActivityDeps) {
 
     async notifyAgentsOfNewAccount(accountId: number): Promise<void> {
       const { account, commune } = await load(accountId);
-      await outbox.deliver({
+      await deliver({
         key: `account:${accountId}:new-for-agents`,
         communeId: commune.id,
         channel: 'email',
@@ -74,7 +87,7 @@ export function createAccountActivities(deps: AccountActivityDeps) {
     async sendAccountEscalation(accountId: number, reminderNumber: number): Promise<void> {
       const { account, commune } = await load(accountId);
       if (account.status !== 'pending') return; // decided meanwhile: nothing to chase
-      await outbox.deliver({
+      await deliver({
         key: `account:${accountId}:escalation:${reminderNumber}`,
         communeId: commune.id,
         channel: 'email',
@@ -127,13 +140,19 @@ export function createAccountActivities(deps: AccountActivityDeps) {
       if (account.status === 'pending') throw new Error('Aucune décision enregistrée pour ce compte.');
       const template = account.status === 'validated' ? 'account-validated' : 'account-rejected';
       const bySms = account.communicationChannel === 'sms' && account.phone;
-      await outbox.deliver({
+      await deliver({
         key: `account:${accountId}:decision`,
         communeId: commune.id,
         channel: bySms ? 'sms' : 'email',
         to: bySms ? (account.phone as string) : account.email,
         template,
-        data: { ...common(commune), firstName: account.firstName, identifier: account.identifier, reason: account.rejectionReason },
+        data: {
+          ...common(commune),
+          firstName: account.firstName,
+          identifier: account.identifier,
+          reason: account.rejectionReason,
+          mairieAddress: commune.postalAddress,
+        },
       });
     },
 
@@ -153,7 +172,7 @@ export function createAccountActivities(deps: AccountActivityDeps) {
         expiresAt: new Date(now().getTime() + PASSWORD_RESET_TTL_MINUTES * 60_000),
         usedAt: null,
       });
-      await outbox.deliver({
+      await deliver({
         key,
         communeId: commune.id,
         channel: 'email',

@@ -62,6 +62,8 @@ export class Outbox {
 
   async deliver(input: DeliveryInput): Promise<DeliveryResult> {
     checkInput(input);
+    // A retry after success needs no rendering (its data may no longer render the same, or at all).
+    if (await this.isSent(input.key)) return 'already-sent';
     const rendered = input.channel === 'email'
       ? renderMail(input.template, input.data)
       : { subject: null, html: null, text: renderSms(input.template, input.data) };

@@ -6,6 +6,7 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  log,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -123,23 +124,36 @@ export async function accountValidation(input: AccountValidationInput): Promise<
     return { status: 'abandoned' };
   }
 
-  await acts.sendIdentifierMail(accountId);
-  await acts.notifyAgentsOfNewAccount(accountId);
+  await notify(() => acts.sendIdentifierMail(accountId));
+  await notify(() => acts.notifyAgentsOfNewAccount(accountId));
 
   const untilDeadline = Math.max(Date.parse(input.deadline) - Date.now(), 1);
   if (!(await condition(() => decision !== undefined, untilDeadline))) {
     overdue = true;
     showStatus('en-retard');
-    await acts.sendAccountEscalation(accountId, remindersSent);
+    await notify(() => acts.sendAccountEscalation(accountId, remindersSent));
     while (!(await condition(() => decision !== undefined, input.reminderIntervalMs))) {
       remindersSent += 1;
-      await acts.sendAccountEscalation(accountId, remindersSent);
+      await notify(() => acts.sendAccountEscalation(accountId, remindersSent));
     }
   }
 
   const final = decision as AccountDecision;
   showStatus(final.status === 'validated' ? 'valide' : 'rejete');
-  await acts.notifyResidentOfAccountDecision(accountId);
+  await notify(() => acts.notifyResidentOfAccountDecision(accountId));
   await condition(allHandlersFinished);
   return final;
+}
+
+/**
+ * Notifications are retried until delivered; only a message that can never be delivered
+ * (refused address) fails for good. That must not undo the decision: the failure stays
+ * visible in the workflow history and the process goes on.
+ */
+async function notify(send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (err) {
+    log.warn('Notification impossible à remettre', { error: err instanceof Error ? err.message : String(err) });
+  }
 }

@@ -60,6 +60,12 @@ export function portalRoutes(deps: { pages: PageRenderer; services: PortalServic
     res.send(pages.render(req, 'home', { pageTitle: 'Accueil' }));
   });
 
+  // Mails link here («Connexion»): the login box is on the home page.
+  router.get('/connexion', (req, res) => {
+    if (req.account) return res.redirect(303, '/accueil');
+    res.send(pages.render(req, 'home', { pageTitle: 'Connexion' }));
+  });
+
   router.post('/connexion', async (req, res) => {
     try {
       const { identifiant, mot_de_passe } = validate(loginSchema, req.body) as { identifiant: string; mot_de_passe: string };

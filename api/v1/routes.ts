@@ -284,7 +284,7 @@ export function memberView(m: HouseholdMember): MemberView {
   };
 }
 
-function pendingAccountView({ account, overdue }: PendingAccount): PendingAccountView {
+export function pendingAccountView({ account, overdue }: PendingAccount): PendingAccountView {
   return {
     id: account.id,
     identifier: account.identifier,

@@ -39,6 +39,10 @@ beforeAll(async () => {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('reçu');
       return;
     }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (url.pathname === '/static/styles.css') {
       res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8' }).end(fs.readFileSync(STYLES));
       return;
@@ -251,7 +255,7 @@ describe('keyboard submission of the sign-up tabs', () => {
     try {
       const [request] = await Promise.all([
         page.waitForRequest((r) => r.method() === 'POST'),
-        page.getByRole('button', { name: 'Retirer Paul Lire' }).click(),
+        page.getByRole('button', { name: 'Retirer Paul Lire' }).click({ timeout: 10_000 }),
       ]);
       const posted = new URLSearchParams(request.postData() ?? '');
       expect(posted.get('retirer')).toBe('0');

@@ -3,7 +3,8 @@
 // decision through the workflow's Updates, resident told, members once validated.
 import { Account, AccountHistory, HouseholdMember } from '../../db/entities';
 import { accountValidationWorkflowId } from '../../workflows/account-validation';
-import { DEMO_AGENT, OTHER_AGENT, startHarness, WebClient, type Harness } from '../support/harness';
+import { OTHER_AGENT, startHarness, WebClient, type Harness } from '../support/harness';
+import { agentClient as agentOf, signUp, STRONG_PASSWORD } from '../support/journeys';
 
 let h: Harness;
 beforeAll(async () => {
@@ -13,49 +14,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const STRONG_PASSWORD = 'Tournesol-Bleu-42!';
-
-export async function signUp(
-  web: WebClient,
-  who: { prenom: string; nom: string; email: string; telephone?: string; mode?: 'email' | 'sms' },
-  members: Array<Record<string, string>> = [],
-): Promise<{ status: number; text: string; location: string | null }> {
-  let r = await web.post('/compte/creer/identite', {
-    civilite: 'Madame', prenom: who.prenom, nom: who.nom, date_naissance: '1985-03-14', action: 'suivant',
-  });
-  expect(r.status).toBe(303);
-  r = await web.post('/compte/creer/coordonnees', {
-    email: who.email, telephone: who.telephone ?? '', adresse: '3 rue de la Mairie', code_postal: '49070',
-    ville: 'Beaucouzé', mode_communication: who.mode ?? 'email', action: 'suivant',
-  });
-  expect(r.status).toBe(303);
-  for (const m of members) {
-    r = await web.post('/compte/creer/foyer', { ...m, action: 'ajouter_membre' });
-    expect(r.status).toBe(303);
-  }
-  r = await web.post('/compte/creer/foyer', { action: 'suivant' });
-  expect(r.status).toBe(303);
-  r = await web.post('/compte/creer/securite', {
-    mot_de_passe: STRONG_PASSWORD, mot_de_passe_confirmation: STRONG_PASSWORD,
-    question: 'Quel est le nom de votre premier animal de compagnie ?', reponse: 'Médor', action: 'suivant',
-  });
-  expect(r.status).toBe(303);
-  const page = await web.get('/compte/creer/validation');
-  expect(page.status).toBe(200);
-  const captchaId = /name="captcha_id" value="([^"]+)"/.exec(page.text)?.[1] as string;
-  const image = await fetch(`${web.baseUrl}/captcha/${captchaId}.svg`);
-  const answer = image.headers.get('x-captcha-test-answer') as string;
-  expect(answer).toMatch(/^\w{5}$/);
-  return web.post('/compte/creer/validation', { captcha_id: captchaId, cryptogramme: answer, action: 'envoyer' });
-}
-
-async function agentClient(login = DEMO_AGENT.login, password = DEMO_AGENT.password): Promise<WebClient> {
-  const agent = new WebClient(h.baseUrl);
-  await agent.get('/agent/connexion');
-  const r = await agent.post('/agent/connexion', { identifiant: login, mot_de_passe: password });
-  expect(r.status).toBe(303);
-  return agent;
-}
+const agentClient = (login?: string, password?: string): Promise<WebClient> => agentOf(h.baseUrl, login, password);
 
 test('sign-up, identifier mail, login, locked until validated, agent validates, member added', async () => {
   const web = new WebClient(h.baseUrl);

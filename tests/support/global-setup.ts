@@ -77,7 +77,13 @@ export default async function globalSetup(): Promise<void> {
   }
 }
 
-async function prepareTemporal(runDir: string): Promise<{ address: string; namespace: string; cleanup: Cleanup }> {
+interface PreparedTemporal {
+  address: string;
+  namespace: string;
+  cleanup: Cleanup;
+}
+
+async function prepareTemporal(runDir: string): Promise<PreparedTemporal> {
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   const existing = process.env.TEMPORAL_ADDRESS;
   if (existing) {
@@ -125,10 +131,16 @@ async function prepareDatabase(): Promise<{ url: string; cleanup: Cleanup }> {
   let serverUrl = explicit ?? DEFAULT_MYSQL_SERVER;
   const cleanups: Cleanup[] = [];
   if (!explicit && (await dockerAnswers())) {
-    const { MySqlContainer } = await import('@testcontainers/mysql');
-    const container = await new MySqlContainer('mysql:8.4').withRootPassword('portail').start();
-    serverUrl = `mysql://root:portail@${container.getHost()}:${container.getPort()}`;
-    cleanups.push(async () => void (await container.stop()));
+    try {
+      const { MySqlContainer } = await import('@testcontainers/mysql');
+      const container = await new MySqlContainer('mysql:8.4').withRootPassword('portail').start();
+      serverUrl = `mysql://root:portail@${container.getHost()}:${container.getPort()}`;
+      cleanups.push(async () => void (await container.stop()));
+    } catch (error) {
+      // testcontainers 12 needs Node 22 (it fails to load on Node 20): the local server still does the job.
+      const reason = errorMessage(error);
+      console.warn(`MySQL en conteneur indisponible (${reason}) : repli sur ${DEFAULT_MYSQL_SERVER}.`);
+    }
   }
 
   const url = new URL(serverUrl);
@@ -140,12 +152,12 @@ async function prepareDatabase(): Promise<{ url: string; cleanup: Cleanup }> {
   url.pathname = '';
   const admin = await mysql.createConnection({ uri: url.toString() }).catch((error: unknown) => {
     throw new Error(
-      `MySQL/MariaDB injoignable (${url.host}) : ${errorMessage(error)}. Démarrez-le ` +
-        '(start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd) ou définissez DATABASE_URL.',
+      `MySQL/MariaDB injoignable (${url.host}) : ${errorMessage(error)}. Démarrez-le (start-stop-daemon ` +
+        '--start --oknodo --background --exec /usr/sbin/mariadbd) ou définissez DATABASE_URL.',
     );
   });
   try {
-    await dropDatabasesOfDeadRuns(admin);
+    await dropRunDatabases(admin, (pid) => !isAlive(pid));
     await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   } finally {
@@ -160,19 +172,27 @@ async function prepareDatabase(): Promise<{ url: string; cleanup: Cleanup }> {
       if (perRun && cleanups.length === 0) {
         url.pathname = '';
         const connection = await mysql.createConnection({ uri: url.toString() });
-        await connection.query(`DROP DATABASE IF EXISTS \`${database}\``).finally(() => connection.end());
+        try {
+          await dropRunDatabases(connection, (pid) => pid === process.pid);
+        } finally {
+          await connection.end();
+        }
       }
       for (const cleanup of cleanups) await cleanup();
     },
   };
 }
 
-async function dropDatabasesOfDeadRuns(admin: mysql.Connection): Promise<void> {
+/**
+ * Drops `portail_test_<pid>` and the databases that suites derive from it (`portail_test_<pid>_<suite>`)
+ * for the runs `matches` picks.
+ */
+async function dropRunDatabases(admin: mysql.Connection, matches: (pid: number) => boolean): Promise<void> {
   const [rows] = await admin.query<mysql.RowDataPacket[]>("SHOW DATABASES LIKE 'portail\\_test\\_%'");
   for (const row of rows) {
     const name = String(Object.values(row)[0]);
-    const pid = Number(/^portail_test_(\d+)$/.exec(name)?.[1]);
-    if (pid && !isAlive(pid)) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    const pid = Number(/^portail_test_(\d+)(?:_\w*)?$/.exec(name)?.[1]);
+    if (pid && matches(pid)) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
   }
 }
 

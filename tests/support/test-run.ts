@@ -27,5 +27,6 @@ export function runDirFor(pid: number): string {
  */
 export function currentRunDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env[RUN_DIR_ENV]) return env[RUN_DIR_ENV];
-  return [runDirFor(process.pid), runDirFor(process.ppid)].find((dir) => existsSync(path.join(dir, RUN_FILE)));
+  const candidates = [runDirFor(process.pid), runDirFor(process.ppid)];
+  return candidates.find((dir) => existsSync(path.join(dir, RUN_FILE)));
 }
