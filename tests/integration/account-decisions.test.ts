@@ -9,7 +9,7 @@ import {
   type AccountValidationInput,
 } from '../../workflows/account-validation';
 import { OTHER_AGENT, startHarness, WebClient, type Harness } from '../support/harness';
-import { agentClient, agentLogin, HostWebClient, residentClient, signUp, sleep, type NewResident } from '../support/journeys';
+import { agentClient, agentLogin, HttpWebClient, residentClient, signUp, sleep, visibleText, type NewResident } from '../support/journeys';
 
 const AGENTS_MAILBOX = 'accueil@beaucouze.localhost';
 const MAIL_WAIT_MS = 20_000;
@@ -70,7 +70,7 @@ test('a rejection needs a motif; with one the resident is told why and can no lo
   expect(mail.html).toContain('Justificatif de domicile &lt;b&gt;illisible&lt;/b&gt;');
   expect(mail.html).not.toContain('<b>illisible');
   expect(mail.text).toContain(motif); // plain text: shown as typed
-  expect(mail.text).toContain('Mairie de Beaucouzé'); // where to reach the mairie
+  expect(mail.text).toContain('Place Jacques Prévert'); // where to reach the mairie
 
   const rejected = await reload(account);
   expect(rejected.status).toBe('rejected');
@@ -91,7 +91,7 @@ test('a rejection needs a motif; with one the resident is told why and can no lo
     mode_communication: 'email',
   });
   expect(change.status).toBe(403);
-  expect(change.text).toContain('Votre compte a été refusé par la mairie');
+  expect(visibleText(change.text)).toContain('Votre compte a été refusé par la mairie : il ne peut pas être modifié.');
   change = await resident.post('/compte/membres/ajouter', {
     membre_type: 'enfant', membre_civilite: 'Monsieur', membre_prenom: 'Léo', membre_nom: 'Refus', membre_date_naissance: '2019-02-02',
   });
@@ -104,7 +104,7 @@ test('a rejection needs a motif; with one the resident is told why and can no lo
 test("an agent of another commune gets 404 on a Beaucouzé account and changes nothing", async () => {
   const account = await createAccount({ prenom: 'Sacha', nom: 'Voisin', email: 'sacha.voisin@example.fr' });
   const stranger = await agentLogin(
-    new HostWebClient(h.baseUrl, 'demarches-saint-clair.localhost'), OTHER_AGENT.login, OTHER_AGENT.password,
+    new HttpWebClient(h.baseUrl, 'demarches-saint-clair.localhost'), OTHER_AGENT.login, OTHER_AGENT.password,
   );
   // Logged in on Saint-Clair's back office, which does not list Beaucouzé's accounts.
   const list = await stranger.get('/agent');
@@ -114,7 +114,7 @@ test("an agent of another commune gets 404 on a Beaucouzé account and changes n
 
   const page = await stranger.get(`/agent/comptes/${account.id}`);
   expect(page.status).toBe(404);
-  expect(page.text).toContain("Ce compte n'existe pas dans votre commune.");
+  expect(visibleText(page.text)).toContain("Ce compte n'existe pas dans votre commune.");
   expect(page.text).not.toContain('sacha.voisin@example.fr');
   let r = await stranger.post(`/agent/comptes/${account.id}/valider`, {});
   expect(r.status).toBe(404);

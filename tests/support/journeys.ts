@@ -14,7 +14,11 @@ export interface PageResponse {
   location: string | null;
 }
 
-/** What the journeys need of a client: WebClient, or HostWebClient for another commune's portal. */
+export interface HttpPageResponse extends PageResponse {
+  headers: http.IncomingHttpHeaders;
+}
+
+/** What the journeys need of a client: WebClient, or HttpWebClient (another commune's portal, headers). */
 export interface FormClient {
   readonly baseUrl: string;
   csrf: string;
@@ -87,6 +91,7 @@ export async function residentClient(baseUrl: string, login: string, password = 
   await resident.get('/');
   const r = await resident.post('/connexion', { identifiant: login, mot_de_passe: password });
   expect(r.status).toBe(303);
+  await resident.get('/accueil'); // the login gave a new session: its CSRF token is on the next page
   return resident;
 }
 
@@ -99,6 +104,7 @@ export async function agentLogin<C extends FormClient>(
   await client.get('/agent/connexion');
   const r = await client.post('/agent/connexion', { identifiant: login, mot_de_passe: password });
   expect(r.status).toBe(303);
+  await client.get('/agent'); // the login gave a new session: its CSRF token is on the next page
   return client;
 }
 
@@ -117,33 +123,48 @@ export async function countRows(dataSource: DataSource, tables: readonly string[
   return counts;
 }
 
+/** The text of a page as a reader sees it: tags removed, entities decoded, spaces collapsed. */
+export function visibleText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&#x60;/g, '`')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Like WebClient, but for another commune's portal: the commune comes from the Host header
- * (`demarches-<slug>.<PORTAL_DOMAIN>`), and Node's fetch replaces any Host header given to it by
- * the URL's, so this client speaks node:http, which sends the header as given.
+ * Like WebClient, over node:http: it sends the Host header as given (Node's fetch replaces it by
+ * the URL's), which another commune's portal needs (`demarches-<slug>.<PORTAL_DOMAIN>`), and it
+ * returns the response headers (Retry-After).
  */
-export class HostWebClient implements FormClient {
+export class HttpWebClient implements FormClient {
   private cookies = new Map<string, string>();
   csrf = '';
 
   constructor(
     readonly baseUrl: string,
-    private readonly host: string,
+    private readonly host?: string,
   ) {}
 
-  get(path: string): Promise<PageResponse> {
+  get(path: string): Promise<HttpPageResponse> {
     return this.request('GET', path);
   }
 
-  async post(path: string, fields: Record<string, string>): Promise<PageResponse> {
+  async post(path: string, fields: Record<string, string>): Promise<HttpPageResponse> {
     if (!this.csrf) await this.get('/');
     return this.request('POST', path, new URLSearchParams({ _csrf: this.csrf, ...fields }).toString());
   }
 
-  private request(method: string, path: string, body?: string): Promise<PageResponse> {
-    const headers: Record<string, string> = { host: this.host };
+  private request(method: string, path: string, body?: string): Promise<HttpPageResponse> {
+    const headers: Record<string, string> = {};
+    if (this.host) headers.host = this.host;
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (body !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -162,7 +183,7 @@ export class HostWebClient implements FormClient {
           const text = Buffer.concat(chunks).toString('utf8');
           const m = /name="_csrf" value="([^"]+)"/.exec(text);
           if (m) this.csrf = m[1];
-          resolve({ status: res.statusCode ?? 0, text, location: res.headers.location ?? null });
+          resolve({ status: res.statusCode ?? 0, text, location: res.headers.location ?? null, headers: res.headers });
         });
         res.on('error', reject);
       });
