@@ -23,6 +23,7 @@ import { portalRoutes } from './portal/routes';
 import { agentRoutes } from './agent/routes';
 import { devMailboxRoutes } from './portal/dev-mailbox';
 import { apiV1Routes } from './v1/routes';
+import { openApiDocument } from './v1/openapi';
 import { Outbox } from '../notify/outbox';
 
 export interface AppDeps {
@@ -107,6 +108,9 @@ export function createApp(deps: AppDeps): PortalApp {
   app.use(verifyCsrf);
 
   const services = { accounts, agents, passwordReset, captcha };
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
   app.use('/api/v1', apiV1Routes({ config, services }));
   app.use('/agent', agentRoutes({ pages, services }));
   if (devMailbox && deps.outbox) app.use('/dev', devMailboxRoutes({ pages, outbox: deps.outbox }));

@@ -2,7 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config';
 import { formatParisDateTime } from '../../domain/dates';
-import { AppError } from '../errors';
+import { AppError, ThrottledError } from '../errors';
 import { destroySession, regenerateSession } from '../middleware/auth';
 import { csrfToken } from '../middleware/csrf';
 import { formErrors, type PageRenderer } from '../pages';
@@ -41,6 +41,8 @@ export function onFormError(
     if (!(err instanceof AppError) || err.status >= 500 || ![401, 403, 409, 422, 429].includes(err.status)) throw err;
     // An error about the whole action (a refused decision, a lock) is shown as the page's alert.
     const hasFields = Object.keys(err.fields).length > 0;
+    // As the error middleware does: a throttled form tells clients when to come back.
+    if (err instanceof ThrottledError) res.set('Retry-After', String(err.retryAfterSeconds));
     res.status(err.status).send(
       pages.render(req, page, {
         ...context,

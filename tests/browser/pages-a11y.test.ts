@@ -97,6 +97,19 @@ function sample(name: string): PageSample {
   return found;
 }
 
+/** The element that has the keyboard focus: its id, class, text and position. */
+function focused(page: Page): Promise<{ id: string; className: string; text: string; top: number }> {
+  return page.locator('html').evaluate((html) => {
+    const el = html.ownerDocument.activeElement;
+    return {
+      id: (el?.id ?? '') as string,
+      className: (el?.className ?? '') as string,
+      text: ((el?.textContent ?? '') as string).trim(),
+      top: (el?.getBoundingClientRect().top ?? -1) as number,
+    };
+  });
+}
+
 const hasErrors = (s: PageSample) => Array.isArray(s.context.errorList) && s.context.errorList.length > 0;
 
 describe('every page', () => {
@@ -142,27 +155,31 @@ describe('every page', () => {
       expect(await page.locator('script').count()).toBe(0);
       expect(await page.locator('[style]').count()).toBe(0);
 
-      const structure = await page.evaluate(() => {
-        const idExists = (id: string) => document.getElementById(id) !== null;
+      // The project compiles without the DOM library: page functions reach the document through the
+      // element Playwright hands them, which its typings leave untyped.
+      const structure = await page.locator('html').evaluate((html) => {
+        const doc = html.ownerDocument;
+        const byId = (id: string) => doc.getElementById(id);
+        const ids = (el: { getAttribute(name: string): string | null } | null) =>
+          (el?.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
         return {
-          postForms: [...document.querySelectorAll('form')]
+          postForms: [...doc.querySelectorAll('form')]
             .filter((f) => f.method === 'post')
-            .map((f) => f.querySelector<HTMLInputElement>('input[type=hidden][name=_csrf]')?.value ?? null),
-          brokenDescriptions: [...document.querySelectorAll('[aria-describedby]')].flatMap((el) =>
-            (el.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((id) => id && !idExists(id)),
+            .map((f) => (f.querySelector('input[type=hidden][name=_csrf]')?.value ?? null) as string | null),
+          brokenDescriptions: [...doc.querySelectorAll('[aria-describedby]')].flatMap((el) =>
+            ids(el).filter((id) => byId(id) === null),
           ),
-          summaryTargets: [...document.querySelectorAll<HTMLAnchorElement>('.error-summary a')].map((a) => ({
-            id: a.hash.slice(1),
-            isField: ['INPUT', 'SELECT', 'TEXTAREA'].includes(document.getElementById(a.hash.slice(1))?.tagName ?? ''),
+          summaryTargets: [...doc.querySelectorAll('.error-summary a')].map((a) => ({
+            id: a.hash.slice(1) as string,
+            isField: ['INPUT', 'SELECT', 'TEXTAREA'].includes(byId(a.hash.slice(1))?.tagName ?? ''),
           })),
-          invalidWithoutError: [...document.querySelectorAll('[aria-invalid=true]')]
+          invalidWithoutError: [...doc.querySelectorAll('[aria-invalid=true]')]
             .filter((el) => {
-              const group = el.closest('fieldset[aria-describedby]');
-              const ids = `${el.getAttribute('aria-describedby') ?? ''} ${group?.getAttribute('aria-describedby') ?? ''}`;
-              return !ids.split(/\s+/).some((id) => id && document.getElementById(id)?.textContent?.includes('Erreur : '));
+              const all = [...ids(el), ...ids(el.closest('fieldset[aria-describedby]'))];
+              return !all.some((id) => (byId(id)?.textContent ?? '').includes('Erreur : '));
             })
-            .map((el) => el.id),
-          current: [...document.querySelectorAll('[aria-current]')].map((el) => el.textContent?.trim()),
+            .map((el) => el.id as string),
+          current: [...doc.querySelectorAll('[aria-current]')].map((el) => (el.textContent ?? '').trim() as string),
         };
       });
       expect(structure.postForms).toEqual(structure.postForms.map(() => 'jeton-csrf-de-demonstration'));
@@ -178,12 +195,10 @@ describe('every page', () => {
 
       if (s.showsScriptSample) {
         // Shown as typed, as text or in a field: never turned into an element.
-        const shown = await page.evaluate(
-          (text) =>
-            document.body.innerText.includes(text) ||
-            [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea')].some((f) =>
-              f.value.includes(text),
-            ),
+        const shown = await page.locator('body').evaluate(
+          (body, text) =>
+            (body.innerText as string).includes(text) ||
+            [...body.querySelectorAll('input, textarea')].some((f) => (f.value as string).includes(text)),
           SCRIPT_SAMPLE,
         );
         expect(shown).toBe(true);
@@ -193,20 +208,39 @@ describe('every page', () => {
 
       if (hasErrors(s)) {
         // The summary takes the focus on load (autofocus, no script), so it is read out first.
-        expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+        expect(await focused(page)).toEqual(expect.objectContaining({ className: 'error-summary' }));
       } else {
         await page.keyboard.press('Tab');
-        const first = await page.evaluate(() => ({
-          text: document.activeElement?.textContent?.trim(),
-          visible: (document.activeElement as HTMLElement | null)?.getBoundingClientRect().top ?? -1,
-        }));
+        const first = await focused(page);
         expect(first.text).toBe('Aller au contenu');
-        expect(first.visible).toBeGreaterThanOrEqual(0);
+        expect(first.top).toBeGreaterThanOrEqual(0); // shown on focus, not left off-screen
         await page.keyboard.press('Enter');
-        expect(await page.evaluate(() => document.activeElement?.id)).toBe('contenu');
+        expect((await focused(page)).id).toBe('contenu');
       }
 
       expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('the axe-core check itself', () => {
+  test('fails on an unlabelled field and a low-contrast text, naming them', async () => {
+    const page = await context.newPage();
+    try {
+      await page.setContent(
+        '<!DOCTYPE html><html lang="fr"><head><title>Essai</title></head><body><main><h1>Essai</h1>' +
+          '<p style="color:#bbbbbb">Texte trop pâle</p><input id="x" name="x"></main></body></html>',
+      );
+      const failure = await checkA11y(page, 'page fautive').then(
+        () => null,
+        (error: unknown) => String(error),
+      );
+      expect(failure).toContain('page fautive');
+      expect(failure).toContain('color-contrast');
+      expect(failure).toContain('label');
+      expect(failure).toContain('#x');
     } finally {
       await page.close();
     }
@@ -269,7 +303,7 @@ describe('keyboard submission of the sign-up tabs', () => {
     const { page, problems } = await open(sample('signup-validation'));
     try {
       const img = page.locator('img.captcha__image');
-      expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+      expect(await img.evaluate((el) => Boolean(el.complete && el.naturalWidth > 0))).toBe(true);
       const audioSrc = await page.locator('audio').getAttribute('src');
       const audio = await page.request.get(`${baseUrl}${audioSrc ?? ''}`);
       expect(audio.headers()['content-type']).toBe('audio/wav');

@@ -9,7 +9,9 @@ import {
   type AccountValidationInput,
 } from '../../workflows/account-validation';
 import { OTHER_AGENT, startHarness, WebClient, type Harness } from '../support/harness';
-import { agentClient, agentLogin, HttpWebClient, residentClient, signUp, sleep, visibleText, type NewResident } from '../support/journeys';
+import {
+  agentClient, agentLogin, HttpWebClient, residentClient, signUp, sleep, spreadAccountIds, visibleText, type NewResident,
+} from '../support/journeys';
 
 const AGENTS_MAILBOX = 'accueil@beaucouze.localhost';
 const MAIL_WAIT_MS = 20_000;
@@ -18,6 +20,7 @@ let h: Harness;
 let agent: WebClient;
 beforeAll(async () => {
   h = await startHarness('decisions');
+  await spreadAccountIds(h.dataSource);
   agent = await agentClient(h.baseUrl);
 });
 afterAll(async () => {

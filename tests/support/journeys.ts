@@ -129,12 +129,25 @@ export function visibleText(html: string): string {
     .replace(/<[^>]*>/g, ' ')
     .replace(/&#x27;|&#39;/g, "'")
     .replace(/&quot;/g, '"')
+    .replace(/&nbsp;|&#xa0;/g, ' ')
     .replace(/&#x3D;/g, '=')
     .replace(/&#x60;/g, '`')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ');
+}
+
+/**
+ * Starts this harness's account ids at a random offset. Workflow ids are `compte-<commune>-<account id>`
+ * and every harness of a jest run shares one Temporal namespace, while each has its own database:
+ * without this, two files that both create account 1 start the same workflow id, and the second
+ * sign-up fails (WorkflowExecutionAlreadyStartedError, a 500) while the first account is pending.
+ */
+export async function spreadAccountIds(dataSource: DataSource): Promise<void> {
+  // account.id is a signed INT: stay below 2^31 - 1 with room to spare.
+  const start = (1 + Math.floor(Math.random() * 2_000)) * 1_000_000;
+  await dataSource.query(`ALTER TABLE account AUTO_INCREMENT = ${start}`);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
