@@ -26,6 +26,8 @@ module.exports = {
     { ...withServers, displayName: 'integration', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'] },
     { ...withServers, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.test.ts'] },
   ],
+  // Each run writes its server logs and workflow bundle there: not a reason to re-run in watch mode.
+  watchPathIgnorePatterns: ['<rootDir>/tests/\\.artifacts/'],
   // A plain closing line ('N passed, N failed') that CI reads, after jest's own summary.
   reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
 };

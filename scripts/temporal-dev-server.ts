@@ -196,7 +196,7 @@ async function waitUntilServing(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const [host, portText] = splitAddress(address);
-  let lastError = 'pas de réponse';
+  let lastError = `le port ${portText} n'accepte aucune connexion`;
   while (Date.now() < deadline) {
     const failed = failure();
     if (failed) throw new Error(failed);

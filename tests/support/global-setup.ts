@@ -19,12 +19,16 @@ import {
 const DEFAULT_MYSQL_SERVER = 'mysql://root@127.0.0.1:3306';
 const TEST_RUN_KEY = Symbol.for('portail-citoyen.test-run');
 
+type Cleanup = () => Promise<void>;
+
 interface TestRunState {
   runDir: string;
-  cleanups: (() => Promise<void>)[];
+  cleanups: Cleanup[];
+  /** The variables as they were before the run: watch mode runs globalSetup again in this process. */
+  envBefore: Record<string, string | undefined>;
 }
 
-type Cleanup = () => Promise<void>;
+const RUN_ENV_VARS = [RUN_DIR_ENV, 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'DATABASE_URL'];
 
 /** Only globalTeardown reads this: globals set in globalSetup reach it, not the test files. */
 export function takeTestRunState(): TestRunState | undefined {
@@ -38,7 +42,8 @@ export default async function globalSetup(): Promise<void> {
   const runDir = runDirFor(process.pid);
   await removeRunDirsOfDeadProcesses();
   await mkdir(runDir, { recursive: true });
-  const state: TestRunState = { runDir, cleanups: [] };
+  const envBefore = Object.fromEntries(RUN_ENV_VARS.map((name) => [name, process.env[name]]));
+  const state: TestRunState = { runDir, cleanups: [], envBefore };
   (globalThis as { [TEST_RUN_KEY]?: TestRunState })[TEST_RUN_KEY] = state;
 
   try {

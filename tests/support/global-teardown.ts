@@ -11,6 +11,10 @@ export default async function globalTeardown(): Promise<void> {
   for (const cleanup of [...state.cleanups].reverse()) {
     await cleanup().catch((error: unknown) => failures.push(error));
   }
+  for (const [name, value] of Object.entries(state.envBefore)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
   // The folder's logs stay until the next run; the address file goes, as nothing answers there any more.
   await rm(path.join(state.runDir, RUN_FILE), { force: true });
   if (failures.length > 0) {

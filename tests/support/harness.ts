@@ -70,6 +70,10 @@ export async function startHarness(name: string, env: Record<string, string> = {
     await dataSource.query(`DELETE FROM ${table}`);
   }
   await dataSource.query('SET FOREIGN_KEY_CHECKS = 1');
+  // Workflow ids carry the account id and every suite shares one Temporal server: each suite's
+  // ids start in a block of its own so that two suites never reuse a running workflow's id.
+  const idBlock = 1 + 1000 * (1 + Math.floor(Math.random() * 2_000_000));
+  await dataSource.query(`ALTER TABLE account AUTO_INCREMENT = ${idBlock}`);
   const demo = await seedDemo(dataSource);
   await dataSource.getRepository(Commune).insert(OTHER_COMMUNE);
   const saintClair = await dataSource.getRepository(Commune).findOneByOrFail({ slug: OTHER_COMMUNE.slug });
