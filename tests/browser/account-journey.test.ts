@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // A new resident's first visit, as a person would do it in Chromium: sign-up tab by tab with
 // the keyboard-reachable forms, the identifier read from the mail, login, the agent validates
 // at /agent, the resident adds a child. axe-core checks every page visited.

@@ -1,9 +1,12 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Every portal page, rendered by api/views.ts from realistic view-models, opened in headless Chromium:
 // axe-core WCAG 2.1 AA (no serious or critical violation), one h1, French, no script, escaped user data,
 // CSRF token in every form, the skip link first in the tab order, and Enter in a field submitting the
 // intended action rather than «Précédent» or «Retirer».
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -99,13 +102,13 @@ function sample(name: string): PageSample {
 
 /** The element that has the keyboard focus: its id, class, text and position. */
 function focused(page: Page): Promise<{ id: string; className: string; text: string; top: number }> {
-  return page.locator('html').evaluate((html) => {
-    const el = html.ownerDocument.activeElement;
+  return page.evaluate(() => {
+    const el = document.activeElement;
     return {
-      id: (el?.id ?? '') as string,
-      className: (el?.className ?? '') as string,
-      text: ((el?.textContent ?? '') as string).trim(),
-      top: (el?.getBoundingClientRect().top ?? -1) as number,
+      id: el?.id ?? '',
+      className: el?.className ?? '',
+      text: (el?.textContent ?? '').trim(),
+      top: el?.getBoundingClientRect().top ?? -1,
     };
   });
 }
@@ -155,31 +158,27 @@ describe('every page', () => {
       expect(await page.locator('script').count()).toBe(0);
       expect(await page.locator('[style]').count()).toBe(0);
 
-      // The project compiles without the DOM library: page functions reach the document through the
-      // element Playwright hands them, which its typings leave untyped.
-      const structure = await page.locator('html').evaluate((html) => {
-        const doc = html.ownerDocument;
-        const byId = (id: string) => doc.getElementById(id);
-        const ids = (el: { getAttribute(name: string): string | null } | null) =>
-          (el?.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+      const structure = await page.evaluate(() => {
+        const byId = (id: string) => document.getElementById(id);
+        const ids = (el: Element | null) => (el?.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
         return {
-          postForms: [...doc.querySelectorAll('form')]
+          postForms: [...document.querySelectorAll('form')]
             .filter((f) => f.method === 'post')
-            .map((f) => (f.querySelector('input[type=hidden][name=_csrf]')?.value ?? null) as string | null),
-          brokenDescriptions: [...doc.querySelectorAll('[aria-describedby]')].flatMap((el) =>
+            .map((f) => f.querySelector<HTMLInputElement>('input[type=hidden][name=_csrf]')?.value ?? null),
+          brokenDescriptions: [...document.querySelectorAll('[aria-describedby]')].flatMap((el) =>
             ids(el).filter((id) => byId(id) === null),
           ),
-          summaryTargets: [...doc.querySelectorAll('.error-summary a')].map((a) => ({
-            id: a.hash.slice(1) as string,
+          summaryTargets: [...document.querySelectorAll<HTMLAnchorElement>('.error-summary a')].map((a) => ({
+            id: a.hash.slice(1),
             isField: ['INPUT', 'SELECT', 'TEXTAREA'].includes(byId(a.hash.slice(1))?.tagName ?? ''),
           })),
-          invalidWithoutError: [...doc.querySelectorAll('[aria-invalid=true]')]
+          invalidWithoutError: [...document.querySelectorAll('[aria-invalid=true]')]
             .filter((el) => {
               const all = [...ids(el), ...ids(el.closest('fieldset[aria-describedby]'))];
               return !all.some((id) => (byId(id)?.textContent ?? '').includes('Erreur : '));
             })
-            .map((el) => el.id as string),
-          current: [...doc.querySelectorAll('[aria-current]')].map((el) => (el.textContent ?? '').trim() as string),
+            .map((el) => el.id),
+          current: [...document.querySelectorAll('[aria-current]')].map((el) => (el.textContent ?? '').trim()),
         };
       });
       expect(structure.postForms).toEqual(structure.postForms.map(() => 'jeton-csrf-de-demonstration'));
@@ -195,10 +194,12 @@ describe('every page', () => {
 
       if (s.showsScriptSample) {
         // Shown as typed, as text or in a field: never turned into an element.
-        const shown = await page.locator('body').evaluate(
-          (body, text) =>
-            (body.innerText as string).includes(text) ||
-            [...body.querySelectorAll('input, textarea')].some((f) => (f.value as string).includes(text)),
+        const shown = await page.evaluate(
+          (text) =>
+            document.body.innerText.includes(text) ||
+            [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea')].some((f) =>
+              f.value.includes(text),
+            ),
           SCRIPT_SAMPLE,
         );
         expect(shown).toBe(true);
@@ -222,6 +223,39 @@ describe('every page', () => {
     } finally {
       await page.close();
     }
+  });
+});
+
+describe('createViews', () => {
+  function tempTemplates(page: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vues-'));
+    fs.mkdirSync(path.join(dir, 'partials'));
+    fs.writeFileSync(path.join(dir, 'layout.hbs'), '<main>{{{body}}}</main>');
+    fs.writeFileSync(path.join(dir, 'partials', 'salut.hbs'), 'Bonjour {{nom}}');
+    fs.writeFileSync(path.join(dir, 'page.hbs'), page);
+    return dir;
+  }
+
+  test('wraps the page in the layout, escapes values, registers partials and helpers', () => {
+    const dir = tempTemplates('{{> salut}} {{#if (eq n 2)}}deux{{/if}} {{checked a "x"}}');
+    const html = createViews({ templatesDir: dir }).render('page', { nom: '<b>Zoé</b>', n: '2', a: 'x' });
+    expect(html).toBe('<main>Bonjour &lt;b&gt;Zoé&lt;/b&gt; deux checked</main>');
+  });
+
+  test('re-reads templates unless cached', () => {
+    const dir = tempTemplates('v1');
+    const cached = createViews({ templatesDir: dir, cache: true });
+    const fresh = createViews({ templatesDir: dir, cache: false });
+    expect(cached.render('page', {})).toBe('<main>v1</main>');
+    fs.writeFileSync(path.join(dir, 'page.hbs'), 'v2');
+    expect(cached.render('page', {})).toBe('<main>v1</main>');
+    expect(fresh.render('page', {})).toBe('<main>v2</main>');
+  });
+
+  test('refuses names outside the pages', () => {
+    expect(() => views.render('../layout', {})).toThrow('Nom de page invalide');
+    expect(() => views.render('partials/field', {})).toThrow('Nom de page invalide');
+    expect(() => views.render('layout', {})).toThrow('Nom de page invalide');
   });
 });
 
@@ -303,7 +337,7 @@ describe('keyboard submission of the sign-up tabs', () => {
     const { page, problems } = await open(sample('signup-validation'));
     try {
       const img = page.locator('img.captcha__image');
-      expect(await img.evaluate((el) => Boolean(el.complete && el.naturalWidth > 0))).toBe(true);
+      expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
       const audioSrc = await page.locator('audio').getAttribute('src');
       const audio = await page.request.get(`${baseUrl}${audioSrc ?? ''}`);
       expect(audio.headers()['content-type']).toBe('audio/wav');

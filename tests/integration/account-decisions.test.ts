@@ -9,8 +9,16 @@ import {
   type AccountValidationInput,
 } from '../../workflows/account-validation';
 import { OTHER_AGENT, startHarness, WebClient, type Harness } from '../support/harness';
+import type { ReceivedMail } from '../support/smtp-receiver';
 import {
-  agentClient, agentLogin, HttpWebClient, residentClient, signUp, sleep, spreadAccountIds, visibleText, type NewResident,
+  agentClient,
+  agentLogin,
+  HttpWebClient,
+  residentClient,
+  signUp,
+  sleep,
+  visibleText,
+  type NewResident,
 } from '../support/journeys';
 
 const AGENTS_MAILBOX = 'accueil@beaucouze.localhost';
@@ -20,7 +28,6 @@ let h: Harness;
 let agent: WebClient;
 beforeAll(async () => {
   h = await startHarness('decisions');
-  await spreadAccountIds(h.dataSource);
   agent = await agentClient(h.baseUrl);
 });
 afterAll(async () => {
@@ -43,7 +50,11 @@ const historyOf = (account: Account) =>
 
 const reload = (account: Account) => h.dataSource.getRepository(Account).findOneByOrFail({ id: account.id });
 
-test('a rejection needs a motif; with one the resident is told why and can no longer change anything', async () => {
+/** A mail to the agents' mailbox about this account, whose subject matches. */
+const toAgents = (subject: RegExp, account: Account) => (m: ReceivedMail): boolean =>
+  m.to.includes(AGENTS_MAILBOX) && subject.test(m.subject) && m.text.includes(account.identifier);
+
+test('a rejection needs a motif; with one the resident is told why and can change nothing', async () => {
   const account = await createAccount({ prenom: 'Rémi', nom: 'Refus', email: 'remi.refus@example.fr' });
   const handle = handleOf(account);
 
@@ -82,7 +93,9 @@ test('a rejection needs a motif; with one the resident is told why and can no lo
     [null, 'pending', 'resident', null],
     ['pending', 'rejected', `agent:${h.agents.beaucouze.id}`, motif],
   ]);
-  expect(await handle.result()).toEqual({ status: 'rejected', agentId: h.agents.beaucouze.id, reason: motif });
+  expect(await handle.result()).toEqual({
+    status: 'rejected', agentId: h.agents.beaucouze.id, reason: motif,
+  });
 
   // The resident can still log in and read why, but changes nothing.
   const resident = await residentClient(h.baseUrl, rejected.identifier);
@@ -90,13 +103,15 @@ test('a rejection needs a motif; with one the resident is told why and can no lo
   expect(home.status).toBe(200);
   expect(home.text).toContain('Justificatif de domicile &lt;b&gt;illisible&lt;/b&gt;');
   let change = await resident.post('/compte/modifier', {
-    email: 'remi.refus@example.fr', telephone: '', adresse: '4 rue Neuve', code_postal: '49070', ville: 'Beaucouzé',
-    mode_communication: 'email',
+    email: 'remi.refus@example.fr', telephone: '', adresse: '4 rue Neuve', code_postal: '49070',
+    ville: 'Beaucouzé', mode_communication: 'email',
   });
   expect(change.status).toBe(403);
-  expect(visibleText(change.text)).toContain('Votre compte a été refusé par la mairie : il ne peut pas être modifié.');
+  expect(visibleText(change.text))
+    .toContain('Votre compte a été refusé par la mairie : il ne peut pas être modifié.');
   change = await resident.post('/compte/membres/ajouter', {
-    membre_type: 'enfant', membre_civilite: 'Monsieur', membre_prenom: 'Léo', membre_nom: 'Refus', membre_date_naissance: '2019-02-02',
+    membre_type: 'enfant', membre_civilite: 'Monsieur', membre_prenom: 'Léo', membre_nom: 'Refus',
+    membre_date_naissance: '2019-02-02',
   });
   expect(change.status).toBe(403);
   const after = await reload(account);
@@ -131,8 +146,7 @@ test("an agent of another commune gets 404 on a Beaucouzé account and changes n
 
 test('past the deadline: escalation, then reminders until the agent decides, then none', async () => {
   const account = await createAccount({ prenom: 'Élise', nom: 'Retard', email: 'elise.retard@example.fr' });
-  const forThisAccount = (text: string) => text.includes(account.identifier);
-  await h.smtp.waitFor((m) => m.to.includes(AGENTS_MAILBOX) && /Nouveau compte/.test(m.subject) && forThisAccount(m.text), MAIL_WAIT_MS);
+  await h.smtp.waitFor(toAgents(/Nouveau compte/, account), MAIL_WAIT_MS);
 
   // The same workflow, run again with a deadline 1 s away and reminders every 1.5 s.
   const workflowId = accountValidationWorkflowId('beaucouze', account.id);
@@ -150,16 +164,13 @@ test('past the deadline: escalation, then reminders until the agent decides, the
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   });
 
-  const escalations = () =>
-    h.smtp.messages.filter((m) => m.to.includes(AGENTS_MAILBOX) && /en retard de validation/.test(m.subject) && forThisAccount(m.text));
-  const first = await h.smtp.waitFor(
-    (m) => m.to.includes(AGENTS_MAILBOX) && /^Compte citoyen en retard de validation/.test(m.subject) && forThisAccount(m.text),
-    MAIL_WAIT_MS,
-  );
+  const escalations = () => h.smtp.messages.filter(toAgents(/en retard de validation/, account));
+  const first = await h.smtp.waitFor(toAgents(/^Compte citoyen en retard/, account), MAIL_WAIT_MS);
   expect(first.subject).toBe('Compte citoyen en retard de validation : Élise Retard');
   expect(first.text).toContain(`/agent/comptes/${account.id}`);
-  await h.smtp.waitFor((m) => m.to.includes(AGENTS_MAILBOX) && /^Relance n° 1 – /.test(m.subject) && forThisAccount(m.text), MAIL_WAIT_MS);
-  expect(await handle.query(accountValidationStateQuery)).toEqual({ status: 'pending', overdue: true, remindersSent: 1 });
+  await h.smtp.waitFor(toAgents(/^Relance n° 1 – /, account), MAIL_WAIT_MS);
+  expect(await handle.query(accountValidationStateQuery))
+    .toEqual({ status: 'pending', overdue: true, remindersSent: 1 });
 
   const r = await agent.post(`/agent/comptes/${account.id}/valider`, {});
   expect(r.status).toBe(303);
@@ -169,29 +180,30 @@ test('past the deadline: escalation, then reminders until the agent decides, the
   expect(escalations()).toHaveLength(sentAtDecision);
 
   expect(await handle.result()).toEqual({ status: 'validated', agentId: h.agents.beaucouze.id });
-  expect(await handle.query(accountValidationStateQuery)).toEqual({ status: 'validated', overdue: true, remindersSent: 1 });
-  const keys = (await h.dataSource.getRepository(Notification).find({ where: { communeId: h.communes.beaucouze.id } }))
+  expect(await handle.query(accountValidationStateQuery))
+    .toEqual({ status: 'validated', overdue: true, remindersSent: 1 });
+  const prefix = `account:${account.id}:`;
+  const keys = (await h.dataSource.getRepository(Notification).find())
     .map((n) => n.idempotencyKey)
-    .filter((k) => k.startsWith(`account:${account.id}:`));
-  expect(keys.sort()).toEqual(
-    [`account:${account.id}:decision`, `account:${account.id}:escalation:0`, `account:${account.id}:escalation:1`,
-      `account:${account.id}:identifier`, `account:${account.id}:new-for-agents`].sort(),
-  );
+    .filter((k) => k.startsWith(prefix));
+  expect(keys.map((k) => k.slice(prefix.length)).sort())
+    .toEqual(['decision', 'escalation:0', 'escalation:1', 'identifier', 'new-for-agents']);
   // The second run did not send the sign-up mails again; the resident is told of the validation.
-  await h.smtp.waitFor((m) => m.to.includes('elise.retard@example.fr') && /validé/.test(m.subject), MAIL_WAIT_MS);
-  expect(h.smtp.messages.filter((m) => m.to.includes('elise.retard@example.fr'))).toHaveLength(2);
-  expect(h.smtp.messages.filter((m) => m.to.includes(AGENTS_MAILBOX) && /Nouveau compte/.test(m.subject) && forThisAccount(m.text)))
-    .toHaveLength(1);
+  await h.smtp.waitFor((m) => m.to.includes(account.email) && /validé/.test(m.subject), MAIL_WAIT_MS);
+  expect(h.smtp.messages.filter((m) => m.to.includes(account.email))).toHaveLength(2);
+  expect(h.smtp.messages.filter(toAgents(/Nouveau compte/, account))).toHaveLength(1);
 });
 
 test('the back office marks «En retard» the accounts past their deadline, and only those', async () => {
   const late = await createAccount({ prenom: 'Odile', nom: 'Tardive', email: 'odile.tardive@example.fr' });
   const onTime = await createAccount({ prenom: 'Paul', nom: 'Ponctuel', email: 'paul.ponctuel@example.fr' });
-  await h.dataSource.query('UPDATE account SET validation_deadline = ? WHERE id = ?', [new Date(Date.now() - 3600_000), late.id]);
+  const anHourAgo = new Date(Date.now() - 3600_000);
+  await h.dataSource.query('UPDATE account SET validation_deadline = ? WHERE id = ?', [anHourAgo, late.id]);
 
   const list = await agent.get('/agent');
   expect(list.status).toBe(200);
-  const rowOf = (identifier: string) => list.text.split('<tr').find((row) => row.includes(`<td>${identifier}</td>`)) ?? '';
+  const rowOf = (identifier: string): string =>
+    list.text.split('<tr').find((row) => row.includes(`<td>${identifier}</td>`)) ?? '';
   expect(rowOf(late.identifier)).toContain('En retard');
   expect(rowOf(onTime.identifier)).not.toBe('');
   expect(rowOf(onTime.identifier)).not.toContain('En retard');

@@ -7,7 +7,7 @@ import {
   HttpWebClient,
   SECURITY_QUESTION,
   signUp,
-  spreadAccountIds,
+  waitUntil,
   STRONG_PASSWORD,
   visibleText,
   type NewResident,
@@ -19,7 +19,6 @@ const MAIL_WAIT_MS = 20_000;
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness('reset');
-  await spreadAccountIds(h.dataSource);
 });
 afterAll(async () => {
   await h?.close();
@@ -31,25 +30,35 @@ async function createAccount(who: NewResident): Promise<Account> {
   return h.dataSource.getRepository(Account).findOneByOrFail({ email: who.email });
 }
 
-const resetMails = (email: string): ReceivedMail[] =>
-  h.smtp.messages.filter((m) => m.to.includes(email) && /Réinitialisation de votre mot de passe/.test(m.subject));
+const isResetMail = (email: string) => (m: ReceivedMail): boolean =>
+  m.to.includes(email) && /^Réinitialisation de votre mot de passe/.test(m.subject);
+const resetMails = (email: string): ReceivedMail[] => h.smtp.messages.filter(isResetMail(email));
+
+/** The link of a reset mail: its token, and its path on this portal. */
+function linkIn(mail: ReceivedMail): { token: string; path: string } {
+  const found = /https?:\/\/\S+\/mot-de-passe-oublie\/nouveau\/([A-Za-z0-9_-]+)/.exec(mail.text);
+  expect(found).not.toBeNull();
+  const url = new URL((found as RegExpExecArray)[0]);
+  expect(url.origin).toBe(h.baseUrl);
+  return { token: (found as RegExpExecArray)[1], path: url.pathname };
+}
 
 /** Identifier then the right answer; returns the path of the link in the mail that follows. */
-async function requestLink(web: WebClient, account: Account, answer = 'medor'): Promise<{ path: string; mail: ReceivedMail }> {
+async function requestLink(web: WebClient, account: Account): Promise<string> {
   const before = resetMails(account.email).length;
   let r = await web.post('/mot-de-passe-oublie', { identifiant: account.identifier });
   expect(r.status).toBe(303);
-  r = await web.post('/mot-de-passe-oublie/question', { reponse: answer });
+  r = await web.post('/mot-de-passe-oublie/question', { reponse: 'medor' });
   expect(r.status).toBe(303);
   expect(r.location).toBe('/mot-de-passe-oublie/envoye');
-  const mail = await h.smtp.waitFor(
-    (m) => m.to.includes(account.email) && /Réinitialisation/.test(m.subject) && resetMails(account.email).indexOf(m) >= before,
-    MAIL_WAIT_MS,
-  );
-  const url = new URL(/https?:\/\/\S+\/mot-de-passe-oublie\/nouveau\/[A-Za-z0-9_-]+/.exec(mail.text)?.[0] as string);
-  expect(url.origin).toBe(h.baseUrl);
-  return { path: url.pathname, mail };
+  await h.smtp.waitFor(() => resetMails(account.email).length > before, MAIL_WAIT_MS);
+  const mail = resetMails(account.email)[before];
+  return linkIn(mail).path;
 }
+
+const newPassword = (password: string, confirmation = password) => ({
+  nouveau_mot_de_passe: password, nouveau_mot_de_passe_confirmation: confirmation,
+});
 
 async function login(identifier: string, password: string): Promise<number> {
   const web = new WebClient(h.baseUrl);
@@ -57,7 +66,7 @@ async function login(identifier: string, password: string): Promise<number> {
   return (await web.post('/connexion', { identifiant: identifier, mot_de_passe: password })).status;
 }
 
-test('lost password over the forms: question, answer, mailed link, new password, link used once', async () => {
+test('lost password: question, answer, mailed link, new password, the link works once', async () => {
   const account = await createAccount({ prenom: 'Irène', nom: 'Oubli', email: 'irene.oubli@example.fr' });
   const web = new WebClient(h.baseUrl);
 
@@ -80,30 +89,29 @@ test('lost password over the forms: question, answer, mailed link, new password,
   expect(r.status).toBe(303);
   expect(r.location).toBe('/mot-de-passe-oublie/envoye');
 
-  const mail = await h.smtp.waitFor((m) => m.to.includes(account.email) && /Réinitialisation/.test(m.subject), MAIL_WAIT_MS);
-  const link = /https?:\/\/\S+\/mot-de-passe-oublie\/nouveau\/([A-Za-z0-9_-]+)/.exec(mail.text);
-  expect(link).not.toBeNull();
-  const path = new URL(link?.[0] as string).pathname;
-  expect(mail.html).toContain(`/mot-de-passe-oublie/nouveau/${link?.[1]}`);
+  const mail = await h.smtp.waitFor(isResetMail(account.email), MAIL_WAIT_MS);
+  const { token, path } = linkIn(mail);
+  expect(mail.html).toContain(`/mot-de-passe-oublie/nouveau/${token}`);
   expect(mail.text).toContain('30 minutes');
   // Never a password in the mail; and once sent, the outbox keeps no readable copy of the link.
   for (const body of [mail.text, mail.html, mail.raw]) expect(body).not.toContain(STRONG_PASSWORD);
-  const stored = await h.dataSource.getRepository(Notification).findOneByOrFail({ recipient: account.email, subject: mail.subject });
-  expect(stored.status).toBe('sent');
-  expect(stored.bodyText).not.toContain(link?.[1] as string);
-  expect(stored.bodyHtml ?? '').not.toContain(link?.[1] as string);
+  // The mail leaves before its row is marked sent, in the same transaction: wait for the commit.
+  const stored = await waitUntil('courriel marqué envoyé', () => h.dataSource.getRepository(Notification)
+    .findOneBy({ recipient: account.email, subject: mail.subject, status: 'sent' }));
+  expect(stored.bodyText).not.toContain(token);
+  expect(stored.bodyHtml ?? '').not.toContain(token);
 
   const form = await web.get(path);
   expect(form.status).toBe(200);
   expect(form.text).toContain('name="nouveau_mot_de_passe"');
 
-  r = await web.post(path, { nouveau_mot_de_passe: 'soleil123', nouveau_mot_de_passe_confirmation: 'soleil123' });
+  r = await web.post(path, newPassword('soleil123'));
   expect(r.status).toBe(422);
   expect(visibleText(r.text)).toMatch(/Le mot de passe est trop faible|au moins 12 caractères/);
-  r = await web.post(path, { nouveau_mot_de_passe: NEW_PASSWORD, nouveau_mot_de_passe_confirmation: 'Colibri-Rouge-2027!' });
+  r = await web.post(path, newPassword(NEW_PASSWORD, 'Colibri-Rouge-2027!'));
   expect(r.status).toBe(422);
   expect(visibleText(r.text)).toContain('Les deux mots de passe saisis ne sont pas identiques.');
-  r = await web.post(path, { nouveau_mot_de_passe: NEW_PASSWORD, nouveau_mot_de_passe_confirmation: NEW_PASSWORD });
+  r = await web.post(path, newPassword(NEW_PASSWORD));
   expect(r.status).toBe(303);
   expect(r.location).toBe('/mot-de-passe-oublie/termine');
 
@@ -115,7 +123,7 @@ test('lost password over the forms: question, answer, mailed link, new password,
   const again = await web.get(path);
   expect(again.status).toBe(410);
   expect(visibleText(again.text)).toContain("Ce lien n'est plus valable");
-  r = await web.post(path, { nouveau_mot_de_passe: 'Autre-Mot-De-Passe-99!', nouveau_mot_de_passe_confirmation: 'Autre-Mot-De-Passe-99!' });
+  r = await web.post(path, newPassword('Autre-Mot-De-Passe-99!'));
   expect(r.status).toBe(410);
   expect(await login(account.identifier, NEW_PASSWORD)).toBe(303);
   expect(resetMails(account.email)).toHaveLength(1);
@@ -124,23 +132,27 @@ test('lost password over the forms: question, answer, mailed link, new password,
 test('an expired link is refused (410) and changes nothing', async () => {
   const account = await createAccount({ prenom: 'Jules', nom: 'Tardif', email: 'jules.tardif@example.fr' });
   const web = new WebClient(h.baseUrl);
-  const { path } = await requestLink(web, account);
+  const path = await requestLink(web, account);
   const before = await h.dataSource.getRepository(Account).findOneByOrFail({ id: account.id });
 
-  await h.dataSource.query('UPDATE password_reset SET expires_at = ? WHERE account_id = ?', [new Date(Date.now() - 60_000), account.id]);
+  const aMinuteAgo = new Date(Date.now() - 60_000);
+  await h.dataSource.query('UPDATE password_reset SET expires_at = ? WHERE account_id = ?', [
+    aMinuteAgo, account.id,
+  ]);
   const page = await web.get(path);
   expect(page.status).toBe(410);
   expect(visibleText(page.text)).toContain("Ce lien n'est plus valable");
-  const r = await web.post(path, { nouveau_mot_de_passe: NEW_PASSWORD, nouveau_mot_de_passe_confirmation: NEW_PASSWORD });
+  const r = await web.post(path, newPassword(NEW_PASSWORD));
   expect(r.status).toBe(410);
 
   const after = await h.dataSource.getRepository(Account).findOneByOrFail({ id: account.id });
   expect(after.passwordHash).toBe(before.passwordHash);
-  expect((await h.dataSource.getRepository(PasswordReset).findOneByOrFail({ accountId: account.id })).usedAt).toBeNull();
+  const link = await h.dataSource.getRepository(PasswordReset).findOneByOrFail({ accountId: account.id });
+  expect(link.usedAt).toBeNull();
   expect(await login(account.identifier, STRONG_PASSWORD)).toBe(303);
 });
 
-test('3 wrong answers lock the reset: the 4th attempt gets 429 with Retry-After, even when right', async () => {
+test('3 wrong answers lock the reset: the 4th gets 429 and Retry-After, even when right', async () => {
   const account = await createAccount({ prenom: 'Hugo', nom: 'Bloqué', email: 'hugo.bloque@example.fr' });
   const web = new HttpWebClient(h.baseUrl);
   let r = await web.post('/mot-de-passe-oublie', { identifiant: account.identifier });

@@ -46,8 +46,8 @@ export async function fillSignUpTabs(
   });
   expect(r.status).toBe(303);
   r = await web.post('/compte/creer/coordonnees', {
-    email: who.email, telephone: who.telephone ?? '', adresse: who.adresse ?? '3 rue de la Mairie', code_postal: '49070',
-    ville: 'Beaucouzé', mode_communication: who.mode ?? 'email', action: 'suivant',
+    email: who.email, telephone: who.telephone ?? '', adresse: who.adresse ?? '3 rue de la Mairie',
+    code_postal: '49070', ville: 'Beaucouzé', mode_communication: who.mode ?? 'email', action: 'suivant',
   });
   expect(r.status).toBe(303);
   for (const m of members) {
@@ -82,11 +82,17 @@ export async function signUp(
   members: Array<Record<string, string>> = [],
 ): Promise<PageResponse> {
   const { captchaId, answer } = await fillSignUpTabs(web, who, members);
-  return web.post('/compte/creer/validation', { captcha_id: captchaId, cryptogramme: answer, action: 'envoyer' });
+  return web.post('/compte/creer/validation', {
+    captcha_id: captchaId, cryptogramme: answer, action: 'envoyer',
+  });
 }
 
 /** A resident logged in on the portal (the login must succeed). */
-export async function residentClient(baseUrl: string, login: string, password = STRONG_PASSWORD): Promise<WebClient> {
+export async function residentClient(
+  baseUrl: string,
+  login: string,
+  password = STRONG_PASSWORD,
+): Promise<WebClient> {
   const resident = new WebClient(baseUrl);
   await resident.get('/');
   const r = await resident.post('/connexion', { identifiant: login, mot_de_passe: password });
@@ -114,10 +120,13 @@ export const agentClient = (baseUrl: string, login?: string, password?: string):
 export const ACCOUNT_TABLES = ['account', 'household_member', 'account_history', 'notification'] as const;
 
 /** Row counts of the tables an account action writes, to prove that a refused one wrote nothing. */
-export async function countRows(dataSource: DataSource, tables: readonly string[] = ACCOUNT_TABLES): Promise<Record<string, number>> {
+export async function countRows(
+  dataSource: DataSource,
+  tables: readonly string[] = ACCOUNT_TABLES,
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of tables) {
-    const [row] = (await dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`)) as Array<{ n: number | string }>;
+    const [row] = (await dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`)) as Array<{ n: string }>;
     counts[table] = Number(row.n);
   }
   return counts;
@@ -138,19 +147,22 @@ export function visibleText(html: string): string {
     .replace(/\s+/g, ' ');
 }
 
-/**
- * Starts this harness's account ids at a random offset. Workflow ids are `compte-<commune>-<account id>`
- * and every harness of a jest run shares one Temporal namespace, while each has its own database:
- * without this, two files that both create account 1 start the same workflow id, and the second
- * sign-up fails (WorkflowExecutionAlreadyStartedError, a 500) while the first account is pending.
- */
-export async function spreadAccountIds(dataSource: DataSource): Promise<void> {
-  // account.id is a signed INT: stay below 2^31 - 1 with room to spare.
-  const start = (1 + Math.floor(Math.random() * 2_000)) * 1_000_000;
-  await dataSource.query(`ALTER TABLE account AUTO_INCREMENT = ${start}`);
-}
-
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `read` every 100 ms until it gives a truthy value, which is returned. */
+export async function waitUntil<T>(
+  what: string,
+  read: () => T | Promise<T>,
+  timeoutMs = 20_000,
+): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > end) throw new Error(`${what} : toujours pas au bout de ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
 
 /**
  * Like WebClient, over node:http: it sends the Host header as given (Node's fetch replaces it by
@@ -196,7 +208,8 @@ export class HttpWebClient implements FormClient {
           const text = Buffer.concat(chunks).toString('utf8');
           const m = /name="_csrf" value="([^"]+)"/.exec(text);
           if (m) this.csrf = m[1];
-          resolve({ status: res.statusCode ?? 0, text, location: res.headers.location ?? null, headers: res.headers });
+          const location = res.headers.location ?? null;
+          resolve({ status: res.statusCode ?? 0, text, location, headers: res.headers });
         });
         res.on('error', reject);
       });
