@@ -20,8 +20,8 @@ interface ApiError {
 }
 
 /** A client with a session and its CSRF token, as any JSON client starts. */
-async function apiClient(host?: string): Promise<WebClient> {
-  const web = new WebClient(h.baseUrl, host);
+async function apiClient(): Promise<WebClient> {
+  const web = new WebClient(h.baseUrl);
   const session = await web.api<{ csrfToken: string; user: null }>('GET', '/api/v1/session');
   expect(session.status).toBe(200);
   expect(session.body.user).toBeNull();

@@ -144,15 +144,13 @@ export class WebClient {
   private cookies = new Map<string, string>();
   csrf = '';
 
-  constructor(
-    readonly baseUrl: string,
-    private readonly host?: string,
-  ) {}
+  // No Host override here: Node's fetch always sends the URL's host. To reach another commune's
+  // portal, use HttpWebClient (tests/support/journeys.ts), which speaks node:http.
+  constructor(readonly baseUrl: string) {}
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     const h: Record<string, string> = { ...extra };
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (this.host) h.host = this.host;
     return h;
   }
 
