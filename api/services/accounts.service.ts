@@ -203,9 +203,10 @@ export class AccountService {
   }
 
   async authenticate(commune: Commune, login: string, password: string, ip: string): Promise<Account> {
-    const keys = [`${commune.id}:${normaliseLoginKey(login)}`, `ip:${ip}`];
-    await this.deps.loginThrottle.assertAllowed(keys, LOGIN_LOCK_MESSAGE);
     const account = await this.findByLogin(commune, login);
+    // Keyed by the account when there is one, so identifier and email share one counter.
+    const keys = [account ? accountThrottleKey(account) : `${commune.id}:${normaliseLoginKey(login)}`, `ip:${ip}`];
+    await this.deps.loginThrottle.assertAllowed(keys, LOGIN_LOCK_MESSAGE);
     const ok = account ? await verifySecret(account.passwordHash, password) : await verifyAgainstDecoy(password);
     if (!account || !ok) {
       await this.deps.loginThrottle.recordFailure(keys, LOGIN_LOCK_MESSAGE);
@@ -296,7 +297,7 @@ export class AccountService {
 
   /** The current password guards sensitive changes; failures count like failed logins. */
   private async verifyCurrentPassword(account: Account, password: string, ip: string): Promise<void> {
-    const keys = [`${account.communeId}:${account.identifier}`, `ip:${ip}`];
+    const keys = [accountThrottleKey(account), `ip:${ip}`];
     await this.deps.loginThrottle.assertAllowed(keys, LOGIN_LOCK_MESSAGE);
     if (!(await verifySecret(account.passwordHash, password))) {
       await this.deps.loginThrottle.recordFailure(keys, LOGIN_LOCK_MESSAGE);
@@ -362,6 +363,8 @@ function memberRow(accountId: number, m: MemberValues) {
     relationship: m.membre_lien ? m.membre_lien : null,
   };
 }
+
+const accountThrottleKey = (account: Account): string => `account:${account.id}`;
 
 /** The throttle key of a login: same key for «Amélie.Lire» in NFC or NFD, or the email in any case. */
 export function normaliseLoginKey(login: string): string {

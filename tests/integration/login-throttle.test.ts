@@ -35,6 +35,14 @@ async function login(identifiant: string, password: string): Promise<HttpPageRes
 
 const LOCKED = /Trop de tentatives de connexion infructueuses : réessayez dans \d+ minutes?\./;
 
+test('the identifier and the email address share one counter: 3 + 2 failures lock the account', async () => {
+  for (let i = 1; i <= 3; i++) expect((await login(alice.identifier, `Faux-${i}-Mot-De-Passe!`)).status).toBe(401);
+  for (let i = 1; i <= 2; i++) expect((await login(alice.email.toUpperCase(), `Faux-${i}-Courriel!`)).status).toBe(401);
+  const r = await login(alice.email, STRONG_PASSWORD);
+  expect(r.status).toBe(429);
+  expect(visibleText(r.text)).toMatch(LOCKED);
+});
+
 test('5 wrong passwords lock the identifier: the 6th attempt gets 429, even the right one', async () => {
   for (let i = 1; i <= 5; i++) {
     const r = await login(alice.identifier, `Mauvais-Mot-De-Passe-${i}!`);
