@@ -61,13 +61,20 @@ export function createApp(deps: AppDeps): PortalApp {
     { attempts: 20, windowSeconds: 1800, lockSeconds: 1800 },
   );
 
+  // Sign-up: 30 password steps an hour per address (a school's or a family's shared address fits).
+  const signupThrottle = new Throttle(
+    throttlePool, databaseName, 'signup',
+    { attempts: 30, windowSeconds: 3600, lockSeconds: 3600 },
+    { attempts: 30, windowSeconds: 3600, lockSeconds: 3600 },
+  );
+
   const processes = new Processes({
     client: deps.temporal,
     taskQueue: config.temporal.taskQueue,
     accountReminderIntervalMs: config.accountReminderIntervalHours * 3600_000,
   });
   const captcha = new CaptchaService(dataSource, { testMode: config.captchaTestMode, now: deps.now });
-  const accounts = new AccountService({ dataSource, captcha, processes, loginThrottle, now: deps.now });
+  const accounts = new AccountService({ dataSource, captcha, processes, loginThrottle, signupThrottle, now: deps.now });
   const agents = new AgentService({ dataSource, processes, loginThrottle, now: deps.now });
   const passwordReset = new PasswordResetService({ dataSource, accounts, processes, answerThrottle, now: deps.now });
 

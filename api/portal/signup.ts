@@ -128,7 +128,7 @@ export function signupRoutes(deps: { pages: PageRenderer; services: PortalServic
       if (tab === 'securite') {
         // Coming back to this tab with the fields left empty keeps the password already chosen.
         const keep = draft.securite && !body.mot_de_passe && !body.mot_de_passe_confirmation && !body.reponse;
-        if (!keep) draft.securite = await services.accounts.validateSecurity(body, draft);
+        if (!keep) draft.securite = await services.accounts.validateSecurity(body, draft, req.ip ?? '');
       }
       if (tab === 'validation' && action === 'envoyer') {
         const missing = firstIncomplete(draft);

@@ -52,11 +52,16 @@ export const MAX_MEMBERS = 12;
 const LOGIN_LOCK_MESSAGE = (minutes: number) =>
   `Trop de tentatives de connexion infructueuses : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
 
+const SIGNUP_LOCK_MESSAGE = (minutes: number) =>
+  `Trop de créations de compte depuis cette adresse : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
+
 export interface AccountServiceDeps {
   dataSource: DataSource;
   captcha: CaptchaService;
   processes: Processes;
   loginThrottle: Throttle;
+  /** Counts sign-up password steps per address: each costs two argon2 hashes. */
+  signupThrottle: Throttle;
   now?: () => Date;
 }
 
@@ -86,7 +91,12 @@ export class AccountService {
   }
 
   /** Checks the password policy and hashes the secrets: the draft never holds them in clear. */
-  async validateSecurity(input: unknown, draft: Pick<SignupDraft, 'identite' | 'coordonnees'>): Promise<SecurityValues> {
+  async validateSecurity(
+    input: unknown,
+    draft: Pick<SignupDraft, 'identite' | 'coordonnees'>,
+    ip: string,
+  ): Promise<SecurityValues> {
+    await this.deps.signupThrottle.recordFailure([`ip:${ip}`], SIGNUP_LOCK_MESSAGE);
     const value = validate(securitySchema, input) as {
       mot_de_passe: string; mot_de_passe_confirmation: string; question: string; reponse: string;
     };

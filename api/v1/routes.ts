@@ -127,7 +127,7 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
     const foyer = signupMembers(accounts, input.membres, fields);
     let securite: SecurityValues | undefined;
     try {
-      securite = await accounts.validateSecurity(input, { identite, coordonnees });
+      securite = await accounts.validateSecurity(input, { identite, coordonnees }, clientIp(req));
     } catch (err) {
       mergeFieldErrors(fields, '', err);
     }
