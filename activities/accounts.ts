@@ -156,6 +156,24 @@ export function createAccountActivities(deps: AccountActivityDeps) {
       });
     },
 
+    /** Security notice after a password change or reset: the holder learns of it at once. */
+    async notifyPasswordChanged(input: { accountId: number; changeId: string; changedAt: string }): Promise<void> {
+      const { account, commune } = await load(input.accountId);
+      await deliver({
+        key: `password-changed:${input.changeId}`,
+        communeId: commune.id,
+        channel: 'email',
+        to: account.email,
+        template: 'password-changed',
+        data: {
+          ...common(commune),
+          firstName: account.firstName,
+          identifier: account.identifier,
+          changedAtText: formatParisDateTime(new Date(input.changedAt)),
+        },
+      });
+    },
+
     /**
      * Creates the single-use reset link and mails it. The token is made here, not in the
      * workflow, so it never appears in workflow history; only its SHA-256 is stored.

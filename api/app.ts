@@ -32,7 +32,7 @@ export interface AppDeps {
   temporal: Client;
   /** Only for the dev mailbox page. */
   outbox?: Outbox;
-  log?: (err: unknown, req: Request) => void;
+  log?: (err: unknown, req?: Request) => void;
   now?: () => Date;
 }
 
@@ -115,6 +115,11 @@ export function createApp(deps: AppDeps): PortalApp {
   app.use(verifyCsrf);
 
   const services = { accounts, agents, passwordReset, captcha };
+  // Answered or expired challenges are of no use: drop them hourly so the table stays small.
+  const captchaPurge = setInterval(() => {
+    captcha.purgeExpired().catch((err: unknown) => log(err));
+  }, 3600_000);
+  captchaPurge.unref();
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
@@ -128,6 +133,7 @@ export function createApp(deps: AppDeps): PortalApp {
     app,
     services,
     async close() {
+      clearInterval(captchaPurge);
       await sessions.close();
       await new Promise<void>((resolve) => throttlePool.end(() => resolve()));
     },

@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, ThrottledError } from '../errors';
 import type { PageRenderer } from '../pages';
 
-export function errorHandler(pages: PageRenderer, log: (err: unknown, req: Request) => void) {
+export function errorHandler(pages: PageRenderer, log: (err: unknown, req?: Request) => void) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const known = toAppError(err);
     if (!known) log(err, req);

@@ -126,7 +126,7 @@ export function accountRoutes(deps: { pages: PageRenderer; services: PortalServi
   });
   router.post('/mot-de-passe', async (req, res) => {
     try {
-      await services.accounts.changePassword(req.account as Account, req.body, req.ip ?? '');
+      await services.accounts.changePassword(req.account as Account, req.commune, req.body, req.ip ?? '');
       req.session.flash = { kind: 'success', message: 'Votre mot de passe a été modifié.' };
       res.redirect(303, '/compte');
     } catch (err) {

@@ -267,7 +267,7 @@ export class AccountService {
     return this.getAccount(account.id);
   }
 
-  async changePassword(account: Account, input: unknown, ip: string): Promise<void> {
+  async changePassword(account: Account, commune: Commune, input: unknown, ip: string): Promise<void> {
     this.assertModifiable(account);
     const value = validate(passwordChangeSchema, input) as {
       mot_de_passe_actuel: string; nouveau_mot_de_passe: string; nouveau_mot_de_passe_confirmation: string;
@@ -289,6 +289,7 @@ export class AccountService {
       { id: account.id },
       { passwordHash: await hashSecret(value.nouveau_mot_de_passe), version: () => 'version + 1' },
     );
+    await this.deps.processes.startPasswordChangedNotice({ accountId: account.id, communeSlug: commune.slug, changedAt: this.now() });
   }
 
   async changeSecurityQuestion(account: Account, input: unknown, ip: string): Promise<void> {

@@ -103,7 +103,13 @@ export class PasswordResetService {
         .execute();
       if (used.affected !== 1) throw new ResetLinkInvalidError();
       await em.getRepository(Account).update({ id: account.id }, { passwordHash, version: () => 'version + 1' });
+      // Whoever was logged in with the old password is logged out.
+      await em.query(
+        `DELETE FROM sessions WHERE data LIKE ? OR data LIKE ?`,
+        [`%"residentId":${account.id},%`, `%"residentId":${account.id}}%`],
+      );
     });
+    await this.deps.processes.startPasswordChangedNotice({ accountId: account.id, communeSlug: commune.slug, changedAt: this.now() });
     return account;
   }
 }

@@ -10,6 +10,8 @@ import {
   type AccountValidationInput,
 } from '../../workflows/account-validation';
 import { passwordResetWorkflowId, type PasswordResetInput } from '../../workflows/password-reset';
+import { passwordChangedWorkflowId } from '../../workflows/password-changed';
+import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../errors';
 
 export interface ProcessesOptions {
@@ -34,6 +36,16 @@ export class Processes {
       taskQueue: this.options.taskQueue,
       workflowId: passwordResetWorkflowId(input.requestId),
       args: [input],
+    });
+  }
+
+  /** Mails the security notice of a password change (own change or reset link). */
+  async startPasswordChangedNotice(input: { accountId: number; communeSlug: string; changedAt: Date }): Promise<void> {
+    const changeId = randomUUID();
+    await this.options.client.workflow.start('passwordChanged', {
+      taskQueue: this.options.taskQueue,
+      workflowId: passwordChangedWorkflowId(changeId),
+      args: [{ changeId, accountId: input.accountId, communeSlug: input.communeSlug, changedAt: input.changedAt.toISOString() }],
     });
   }
 

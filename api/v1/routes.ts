@@ -164,7 +164,7 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
   });
 
   router.put('/me/password', requireResident, async (req, res) => {
-    await accounts.changePassword(currentAccount(req), body(req), clientIp(req));
+    await accounts.changePassword(currentAccount(req), req.commune, body(req), clientIp(req));
     res.status(204).end();
   });
 

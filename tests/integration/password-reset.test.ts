@@ -69,6 +69,11 @@ async function login(identifier: string, password: string): Promise<number> {
 test('lost password: question, answer, mailed link, new password, the link works once', async () => {
   const account = await createAccount({ prenom: 'Irène', nom: 'Oubli', email: 'irene.oubli@example.fr' });
   const web = new WebClient(h.baseUrl);
+  // Someone logged in with the old password (another browser): logged out by the reset.
+  const oldSession = new WebClient(h.baseUrl);
+  await oldSession.get('/');
+  expect((await oldSession.post('/connexion', { identifiant: account.identifier, mot_de_passe: STRONG_PASSWORD })).status).toBe(303);
+  expect((await oldSession.get('/accueil')).status).toBe(200);
 
   expect((await web.get('/mot-de-passe-oublie')).status).toBe(200);
   let r = await web.post('/mot-de-passe-oublie', { identifiant: 'personne.inconnue' });
@@ -117,6 +122,11 @@ test('lost password: question, answer, mailed link, new password, the link works
 
   expect(await login(account.identifier, STRONG_PASSWORD)).toBe(401);
   expect(await login(account.identifier, NEW_PASSWORD)).toBe(303);
+  expect((await oldSession.get('/accueil')).location).toBe('/');
+  // The holder is told of the change, without the password.
+  const notice = await h.smtp.waitFor((m) => m.to.includes(account.email) && /mot de passe a été modifié/i.test(m.subject), MAIL_WAIT_MS);
+  expect(notice.text).toContain('Mot de passe oublié');
+  expect(notice.text).not.toContain(NEW_PASSWORD);
   for (const body of [mail.text, mail.html]) expect(body).not.toContain(NEW_PASSWORD);
 
   // The same link a second time: used.
