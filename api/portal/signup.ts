@@ -138,7 +138,6 @@ export function signupRoutes(deps: { pages: PageRenderer; services: PortalServic
           answer: String(body.cryptogramme ?? ''),
         });
         delete req.session.signup;
-        req.session.flash = { kind: 'success', message: `Votre compte est créé. Votre identifiant vous a été envoyé à ${account.email}.` };
         return res.redirect(303, `/compte/cree?email=${encodeURIComponent(account.email)}`);
       }
       delete draft.typed?.[tab];

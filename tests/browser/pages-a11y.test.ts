@@ -282,52 +282,55 @@ describe('the axe-core check itself', () => {
 });
 
 describe('keyboard submission of the sign-up tabs', () => {
+  /**
+   * Runs a user action that submits the form; returns the fields the browser posted. Waits for the
+   * answer page before leaving: closing a page in mid-navigation can hang Chromium's page close.
+   */
+  async function posted(page: Page, act: () => Promise<void>): Promise<URLSearchParams> {
+    const [request] = await Promise.all([page.waitForRequest((r) => r.method() === 'POST'), act()]);
+    const target = new URL(request.url()).pathname;
+    await page.waitForURL((url) => url.pathname === target);
+    return new URLSearchParams(request.postData() ?? '');
+  }
+
   /** Presses Enter in a field and returns the fields the browser posts. */
   async function enterIn(sampleName: string, selector: string, text: string): Promise<URLSearchParams> {
     const { page } = await open(sample(sampleName));
     try {
       await page.fill(selector, text);
-      const [request] = await Promise.all([
-        page.waitForRequest((r) => r.method() === 'POST'),
-        page.press(selector, 'Enter'),
-      ]);
-      return new URLSearchParams(request.postData() ?? '');
+      return await posted(page, () => page.press(selector, 'Enter'));
     } finally {
       await page.close();
     }
   }
 
   test('Enter on «Coordonnées» goes forward, not back', async () => {
-    const posted = await enterIn('signup-coordonnees', '#ville', 'Beaucouzé');
-    expect(posted.getAll('action')).toEqual(['suivant']);
-    expect(posted.get('ville')).toBe('Beaucouzé');
-    expect(posted.get('_csrf')).toBe('jeton-csrf-de-demonstration');
+    const sent = await enterIn('signup-coordonnees', '#ville', 'Beaucouzé');
+    expect(sent.getAll('action')).toEqual(['suivant']);
+    expect(sent.get('ville')).toBe('Beaucouzé');
+    expect(sent.get('_csrf')).toBe('jeton-csrf-de-demonstration');
   });
 
   test('Enter in the member fields adds the member and removes nobody', async () => {
-    const posted = await enterIn('signup-foyer', '#membre_prenom', 'Léon');
-    expect(posted.getAll('action')).toEqual(['ajouter_membre']);
-    expect(posted.has('retirer')).toBe(false);
-    expect(posted.get('membre_prenom')).toBe('Léon');
+    const sent = await enterIn('signup-foyer', '#membre_prenom', 'Léon');
+    expect(sent.getAll('action')).toEqual(['ajouter_membre']);
+    expect(sent.has('retirer')).toBe(false);
+    expect(sent.get('membre_prenom')).toBe('Léon');
   });
 
   test('Enter in the cryptogramme sends the form', async () => {
-    const posted = await enterIn('signup-validation', '#cryptogramme', 'af2hj');
-    expect(posted.getAll('action')).toEqual(['envoyer']);
-    expect(posted.get('captcha_id')).toBe(CAPTCHA_SAMPLE_ID);
-    expect(posted.get('cryptogramme')).toBe('af2hj');
+    const sent = await enterIn('signup-validation', '#cryptogramme', 'af2hj');
+    expect(sent.getAll('action')).toEqual(['envoyer']);
+    expect(sent.get('captcha_id')).toBe(CAPTCHA_SAMPLE_ID);
+    expect(sent.get('cryptogramme')).toBe('af2hj');
   });
 
   test('«Retirer» posts the member index and no action', async () => {
     const { page } = await open(sample('signup-foyer'));
     try {
-      const [request] = await Promise.all([
-        page.waitForRequest((r) => r.method() === 'POST'),
-        page.getByRole('button', { name: 'Retirer Paul Lire' }).click({ timeout: 10_000 }),
-      ]);
-      const posted = new URLSearchParams(request.postData() ?? '');
-      expect(posted.get('retirer')).toBe('0');
-      expect(posted.has('action')).toBe(false);
+      const sent = await posted(page, () => page.getByRole('button', { name: 'Retirer Paul Lire' }).click());
+      expect(sent.get('retirer')).toBe('0');
+      expect(sent.has('action')).toBe(false);
     } finally {
       await page.close();
     }

@@ -11,7 +11,7 @@ export default async function globalTeardown(): Promise<void> {
   for (const cleanup of [...state.cleanups].reverse()) {
     await cleanup().catch((error: unknown) => failures.push(error));
   }
-  for (const [name, value] of Object.entries(state.envBefore)) {
+  for (const [name, value] of Object.entries(state.envBefore ?? {})) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
