@@ -1,14 +1,15 @@
 // The back office («Espace agents») for account validation, apart from residents at /agent.
 import { Router, type Request } from 'express';
-import type { Account, AccountHistory, Agent } from '../../db/entities';
-import { formatIsoDay, formatParisDateTime } from '../../domain/dates';
+import type { AccountHistory, Agent } from '../../db/entities';
+import { formatParisDateTime } from '../../domain/dates';
 import { AppError } from '../errors';
 import { destroySession, regenerateSession, requireAgent } from '../middleware/auth';
 import { csrfToken } from '../middleware/csrf';
 import type { PageRenderer } from '../pages';
 import { loginSchema } from '../validation/account';
 import { validate } from '../validation/french-joi';
-import { onFormError, STATUS_LABELS, type PortalServices } from '../portal/routes';
+import { onFormError, type PortalServices } from '../portal/routes';
+import { accountDetailsView, householdView, STATUS_LABELS } from '../view-models';
 
 function actorLabel(actor: string): string {
   if (actor === 'resident') return "L'usager";
@@ -74,15 +75,10 @@ export function agentRoutes(deps: { pages: PageRenderer; services: PortalService
   async function accountPage(req: Request, accountId: number) {
     const { account, history, overdue } = await services.agents.getAccount(req.agent as Agent, accountId);
     const members = await services.accounts.listMembers(account.id);
-    const member = (m: (typeof members)[number]) => ({
-      id: m.id, civilite: m.civility, prenom: m.firstName, nom: m.lastName,
-      dateNaissanceText: formatIsoDay(m.birthDate), lien: m.relationship,
-    });
     return {
       pageTitle: `Compte de ${account.firstName} ${account.lastName}`,
-      account: accountView(account, overdue),
-      adults: members.filter((m) => m.kind === 'adulte').map(member),
-      children: members.filter((m) => m.kind === 'enfant').map(member),
+      account: { ...accountDetailsView(account), overdue },
+      ...householdView(members),
       history: history.map((h: AccountHistory) => ({
         atText: formatParisDateTime(h.at),
         fromLabel: h.fromStatus ? STATUS_LABELS[h.fromStatus] : '—',
@@ -125,28 +121,4 @@ export function agentRoutes(deps: { pages: PageRenderer; services: PortalService
   });
 
   return router;
-}
-
-function accountView(a: Account, overdue: boolean) {
-  return {
-    id: a.id,
-    civilite: a.civility,
-    prenom: a.firstName,
-    nom: a.lastName,
-    identifier: a.identifier,
-    dateNaissanceText: formatIsoDay(a.birthDate),
-    email: a.email,
-    telephone: a.phone,
-    adresse: a.addressLine,
-    codePostal: a.postalCode,
-    ville: a.city,
-    modeCommunicationLabel: a.communicationChannel === 'sms' ? 'Par SMS' : 'Par courriel',
-    status: a.status,
-    statusLabel: STATUS_LABELS[a.status],
-    rejectionReason: a.rejectionReason,
-    createdText: formatParisDateTime(a.createdAt),
-    deadlineText: formatParisDateTime(a.validationDeadline),
-    overdue,
-    securityQuestion: a.securityQuestion,
-  };
 }

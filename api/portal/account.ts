@@ -2,28 +2,15 @@
 // question/réponse», and the members. Changes wait for the mairie's validation (FAQ).
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { Account, HouseholdMember } from '../../db/entities';
-import { formatIsoDay } from '../../domain/dates';
 import { PASSWORD_RULES_TEXT } from '../../domain/password-policy';
 import { AppError } from '../errors';
 import type { PageRenderer } from '../pages';
 import { CIVILITES, SECURITY_QUESTIONS } from '../validation/account';
-import { onFormError, STATUS_LABELS, type PortalServices } from './routes';
+import { onFormError, type PortalServices } from './routes';
+import { accountDetailsView, householdView } from '../view-models';
 
 const civilites = CIVILITES.map((c) => ({ value: c, label: c }));
 const questions = SECURITY_QUESTIONS.map((q) => ({ value: q, label: q }));
-
-function memberView(m: HouseholdMember) {
-  return {
-    id: m.id,
-    civilite: m.civility,
-    prenom: m.firstName,
-    nom: m.lastName,
-    dateNaissanceText: formatIsoDay(m.birthDate),
-    lien: m.relationship,
-    editUrl: `/compte/membres/${m.id}/modifier`,
-    deleteUrl: `/compte/membres/${m.id}/retirer`,
-  };
-}
 
 function memberValues(m: HouseholdMember) {
   return {
@@ -84,24 +71,11 @@ export function accountRoutes(deps: { pages: PageRenderer; services: PortalServi
         activeTab: 'compte',
         canModify: !modifyNotice,
         modifyNotice,
-        account: {
-          civilite: a.civility,
-          prenom: a.firstName,
-          nom: a.lastName,
-          identifier: a.identifier,
-          dateNaissanceText: formatIsoDay(a.birthDate),
-          email: a.email,
-          telephone: a.phone,
-          adresse: a.addressLine,
-          codePostal: a.postalCode,
-          ville: a.city,
-          modeCommunicationLabel: a.communicationChannel === 'sms' ? 'Par SMS' : 'Par courriel',
-          status: a.status,
-          statusLabel: STATUS_LABELS[a.status],
-          securityQuestion: a.securityQuestion,
-        },
-        adults: members.filter((m) => m.kind === 'adulte').map(memberView),
-        children: members.filter((m) => m.kind === 'enfant').map(memberView),
+        account: accountDetailsView(a),
+        ...householdView(members, (m) => ({
+          editUrl: `/compte/membres/${m.id}/modifier`,
+          deleteUrl: `/compte/membres/${m.id}/retirer`,
+        })),
       }),
     );
   });

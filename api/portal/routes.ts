@@ -13,6 +13,7 @@ import type { CaptchaService } from '../captcha';
 import { loginSchema } from '../validation/account';
 import { validate } from '../validation/french-joi';
 import { accountRoutes } from './account';
+import { STATUS_LABELS } from '../view-models';
 import { passwordResetRoutes } from './password-reset';
 import { signupRoutes } from './signup';
 
@@ -23,11 +24,6 @@ export interface PortalServices {
   captcha: CaptchaService;
 }
 
-export const STATUS_LABELS: Record<string, string> = {
-  pending: 'En attente de validation',
-  validated: 'Validé',
-  rejected: 'Refusé',
-};
 
 /** Re-renders a form with its errors when a known 4xx comes back; anything else goes on. */
 export function onFormError(
