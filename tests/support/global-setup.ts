@@ -142,7 +142,8 @@ async function prepareDatabase(): Promise<{ url: string; cleanup: Cleanup }> {
       serverUrl = `mysql://root:portail@${container.getHost()}:${container.getPort()}`;
       cleanups.push(async () => void (await container.stop()));
     } catch (error) {
-      // testcontainers 12 needs Node 22 (it fails to load on Node 20): the local server still does the job.
+      // No container after all (image not pullable, engine busy…): the local server still does the job.
+      // testcontainers is pinned to 11: version 12 needs Node 22.
       const reason = errorMessage(error);
       console.warn(`MySQL en conteneur indisponible (${reason}) : repli sur ${DEFAULT_MYSQL_SERVER}.`);
     }
