@@ -1,6 +1,8 @@
 // The one configuration module: every environment variable the portal reads is declared,
 // defaulted and validated here, once, at start. Anything else fails fast with a clear message.
 import Joi from 'joi';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 
@@ -111,3 +113,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: value.LOG_LEVEL,
   };
 }
+
+/**
+ * The folder holding package.json: templates, voice samples and catalogues are read from there,
+ * whether the code runs from its TypeScript sources or from the compiled dist/.
+ */
+export const PROJECT_ROOT = ((from: string): string => {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`package.json introuvable au-dessus de ${from}`);
+  }
+})(__dirname);

@@ -1,11 +1,13 @@
-import { createAccountActivities, type AccountActivityDeps } from './accounts';
+import { createAccountActivities } from './accounts';
+import { createDemarcheActivities, type DemarcheActivityDeps } from './demarches';
 
-export type ActivityDeps = AccountActivityDeps;
+export type ActivityDeps = DemarcheActivityDeps;
 
 /** Every activity of the portal, built from its dependencies (so tests can pass their own). */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createAccountActivities(deps),
+    ...createDemarcheActivities(deps),
   };
 }
 

@@ -25,6 +25,8 @@ import { devMailboxRoutes } from './portal/dev-mailbox';
 import { apiV1Routes } from './v1/routes';
 import { openApiDocument } from './v1/openapi';
 import { Outbox } from '../notify/outbox';
+import { Catalogues } from '../catalogue';
+import { DemarcheService } from './services/demarches.service';
 
 export interface AppDeps {
   config: Config;
@@ -34,11 +36,21 @@ export interface AppDeps {
   outbox?: Outbox;
   log?: (err: unknown, req?: Request) => void;
   now?: () => Date;
+  catalogue?: Catalogues;
+  /** One day of the démarches' reminder and closing delays (tests shorten it). */
+  demarcheDayMs?: number;
 }
 
 export interface PortalApp {
   app: Express;
-  services: { accounts: AccountService; agents: AgentService; passwordReset: PasswordResetService; captcha: CaptchaService };
+  services: {
+    accounts: AccountService;
+    agents: AgentService;
+    passwordReset: PasswordResetService;
+    captcha: CaptchaService;
+    demarches: DemarcheService;
+  };
+  catalogue: Catalogues;
   close(): Promise<void>;
 }
 
@@ -77,6 +89,13 @@ export function createApp(deps: AppDeps): PortalApp {
   const accounts = new AccountService({ dataSource, captcha, processes, loginThrottle, signupThrottle, now: deps.now });
   const agents = new AgentService({ dataSource, processes, loginThrottle, now: deps.now });
   const passwordReset = new PasswordResetService({ dataSource, accounts, processes, answerThrottle, now: deps.now });
+  const catalogue = deps.catalogue ?? Catalogues.load();
+  const demarches = new DemarcheService({
+    dataSource,
+    processes,
+    timings: deps.demarcheDayMs ? { dayMs: deps.demarcheDayMs } : undefined,
+    now: deps.now,
+  });
 
   const devMailbox = !config.mail.smtpUrl && config.nodeEnv !== 'production';
   const pages = createPageRenderer(createViews({ cache: config.nodeEnv !== 'development' }), devMailbox);
@@ -114,7 +133,7 @@ export function createApp(deps: AppDeps): PortalApp {
   app.use(loadUser(accounts, agents));
   app.use(verifyCsrf);
 
-  const services = { accounts, agents, passwordReset, captcha };
+  const services = { accounts, agents, passwordReset, captcha, demarches };
   // Answered or expired challenges are of no use: drop them hourly so the table stays small.
   const captchaPurge = setInterval(() => {
     captcha.purgeExpired().catch((err: unknown) => log(err));
@@ -132,6 +151,7 @@ export function createApp(deps: AppDeps): PortalApp {
   return {
     app,
     services,
+    catalogue,
     async close() {
       clearInterval(captchaPurge);
       await sessions.close();

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { PROJECT_ROOT } from '../config';
 
 export interface ViewsOptions {
   /** Defaults to templates/pages at the project root. */
@@ -22,7 +23,7 @@ export interface SelectOption {
   label: string;
 }
 
-const DEFAULT_TEMPLATES_DIR = path.join(__dirname, '..', 'templates', 'pages');
+const DEFAULT_TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates', 'pages');
 // preventIndent: a partial called on an indented line would otherwise indent every line of its
 // output, values included, which changes what a <textarea> or a <pre> shows.
 const COMPILE_OPTIONS: CompileOptions = { preventIndent: true, strict: false };

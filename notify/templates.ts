@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { PROJECT_ROOT } from '../config';
 
 export const SMS_MAX_LENGTH = 320;
 
@@ -60,12 +61,77 @@ export interface MailTemplateData {
     /** «mardi 2 décembre 2025 à 14 h 05» */
     changedAtText: string;
   };
+  /** To the resident, once the démarche is submitted. */
+  'demarche-receipt': CommonTemplateData & DemarcheSummary & {
+    firstName: string;
+    lastName: string;
+    /** «mardi 2 décembre 2025 à 14 h 05» */
+    submittedText: string;
+    /** The household member the démarche is for, when it names one. */
+    memberName: string | null;
+    /** Documents the resident chose to post: the mail says where and how. Empty: nothing to post. */
+    paperDocuments: DocumentLabel[];
+    /** Where to post them (the commune's postal address, several lines). */
+    mairieAddress: string;
+    /** The request's page on the portal. */
+    requestUrl: string;
+  };
+  'demarche-new-for-agents': CommonTemplateData & DemarcheSummary & {
+    /** «Amélie Lire» */
+    residentName: string;
+    memberName: string | null;
+    submittedText: string;
+    /** The request's page in the back office. */
+    backOfficeUrl: string;
+  };
+  'demarche-status-changed': CommonTemplateData & DemarcheSummary & {
+    firstName: string;
+    status: DemarcheNotifiedStatus;
+    /** «En attente de pièces», «Refusé»… */
+    statusLabel: string;
+    /** What the agent asks for (awaiting documents), the refusal reason, or a note; several lines. */
+    message: string | null;
+    requestUrl: string;
+  };
+  /** Documents are still awaited: without them the request is closed without action. */
+  'demarche-reminder': CommonTemplateData & DemarcheSummary & {
+    firstName: string;
+    /** May be empty when the agent asked for information rather than documents. */
+    missingDocuments: DocumentLabel[];
+    /** «lundi 15 décembre 2025» */
+    closeDateText: string;
+    requestUrl: string;
+  };
 }
 
 export interface SmsTemplateData {
   'account-validated': MailTemplateData['account-validated'];
   'account-rejected': MailTemplateData['account-rejected'];
+  'demarche-receipt': MailTemplateData['demarche-receipt'];
+  'demarche-status-changed': MailTemplateData['demarche-status-changed'];
+  'demarche-reminder': MailTemplateData['demarche-reminder'];
 }
+
+/** How a request is named to the resident and to agents. */
+export interface DemarcheSummary {
+  /** BEA-2026-000123 */
+  number: string;
+  /** The démarche's title: «Inscription scolaire». */
+  demarcheTitle: string;
+}
+
+export interface DocumentLabel {
+  label: string;
+}
+
+/** The statuses a request reaches after submission, each announced to the resident. */
+export type DemarcheNotifiedStatus =
+  | 'en_attente_de_pieces'
+  | 'complet'
+  | 'valide'
+  | 'refuse'
+  | 'classe_sans_suite'
+  | 'annule';
 
 export interface AccountSummary {
   accountId: number;
@@ -82,9 +148,7 @@ export type SmsTemplateName = keyof SmsTemplateData;
 type Template = Handlebars.TemplateDelegate;
 
 // Compiled from the sources (notify/ next to templates/) and from the build (dist/notify/).
-const TEMPLATES_DIR =
-  [path.resolve(__dirname, '..', 'templates'), path.resolve(__dirname, '..', '..', 'templates')].find((dir) =>
-    fs.existsSync(path.join(dir, 'mail', 'layout.hbs'))) ?? path.resolve(__dirname, '..', 'templates');
+const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 
 const SUBJECT_LINE = /^\{\{!--\s*subject:\s*(.*?)\s*--\}\}[ \t]*\r?\n/;
 const TEMPLATE_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -111,8 +175,30 @@ function truncate(value: unknown, max: unknown): string {
 const htmlEnv = Handlebars.create();
 const textEnv = Handlebars.create();
 
-htmlEnv.registerHelper('truncate', truncate);
-textEnv.registerHelper('truncate', truncate);
+/**
+ * (eq status 'refuse'). Strict mode does not check helper arguments, so a missing field would pick
+ * no branch at all: it throws instead, like a missing {{field}}.
+ */
+function eq(value: unknown, expected: unknown): boolean {
+  if (value === undefined) throw new Error('{{eq}} attend une valeur, reçu une valeur absente');
+  return value === expected;
+}
+
+/** (nonEmpty paperDocuments): a list with at least one item; a missing list throws (see eq). */
+function nonEmpty(value: unknown): boolean {
+  if (!Array.isArray(value)) {
+    const got = value === undefined ? 'une valeur absente' : typeof value;
+    throw new Error(`{{nonEmpty}} attend une liste, reçu ${got}`);
+  }
+  return value.length > 0;
+}
+
+for (const env of [htmlEnv, textEnv]) {
+  env.registerHelper('truncate', truncate);
+  env.registerHelper('eq', eq);
+  env.registerHelper('nonEmpty', nonEmpty);
+}
+
 // Multi-line user text (an address, a reason): each line escaped, joined with <br>.
 htmlEnv.registerHelper('lines', (value: unknown) => {
   const lines = requireString('lines', value).split(/\r?\n/);

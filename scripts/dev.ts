@@ -11,6 +11,7 @@ import { DEMO_AGENT, seedDemo } from '../db/seed';
 import { createMailTransport } from '../notify/mailer';
 import { Outbox } from '../notify/outbox';
 import { createSmsProvider } from '../notify/sms';
+import { Catalogues } from '../catalogue';
 import { createPortalWorker } from '../worker/worker';
 import { startApi } from '../api/server';
 import { execFileSync } from 'node:child_process';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
 
   const outbox = new Outbox(dataSource, createMailTransport(config), createSmsProvider(config));
   const connection = await NativeConnection.connect({ address });
-  const worker = await createPortalWorker({ config, connection, dataSource, outbox });
+  const worker = await createPortalWorker({ config, connection, dataSource, outbox, catalogue: Catalogues.load() });
   const workerRun = worker.run();
   const api = await startApi(config, dataSource, address);
 

@@ -6,6 +6,7 @@ import { openDatabase } from '../db/data-source';
 import { createMailTransport } from '../notify/mailer';
 import { Outbox } from '../notify/outbox';
 import { createSmsProvider } from '../notify/sms';
+import { Catalogues } from '../catalogue';
 import { createPortalWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const dataSource = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const outbox = new Outbox(dataSource, createMailTransport(config), createSmsProvider(config));
-  const worker = await createPortalWorker({ config, connection, dataSource, outbox });
+  const worker = await createPortalWorker({ config, connection, dataSource, outbox, catalogue: Catalogues.load() });
   // SIGTERM/SIGINT make the SDK stop polling and drain in-flight tasks before run() resolves.
   await worker.run();
   await connection.close();

@@ -3,12 +3,14 @@ import type { DataSource } from 'typeorm';
 import { createActivities } from '../activities';
 import type { Config } from '../config';
 import type { Outbox } from '../notify/outbox';
+import type { CatalogueLookup } from '../activities/demarches';
 
 export interface PortalWorkerDeps {
   config: Config;
   connection: NativeConnection;
   dataSource: DataSource;
   outbox: Outbox;
+  catalogue: CatalogueLookup;
   /** A bundle built ahead of time (production, tests); otherwise the workflows are bundled at start. */
   workflowBundle?: { code: string };
   options?: Partial<WorkerOptions>;
@@ -20,7 +22,12 @@ export async function createPortalWorker(deps: PortalWorkerDeps): Promise<Worker
     connection: deps.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ dataSource: deps.dataSource, outbox: deps.outbox, publicUrl: config.publicUrl }),
+    activities: createActivities({
+      dataSource: deps.dataSource,
+      outbox: deps.outbox,
+      publicUrl: config.publicUrl,
+      catalogue: deps.catalogue,
+    }),
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),

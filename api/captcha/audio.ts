@@ -2,14 +2,15 @@
 // Built from pre-recorded French samples (api/captcha/voice/, made by scripts/generate-captcha-voice.ts)
 // so no speech engine or outside service is needed at run time.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CAPTCHA_ALPHABET, SPOKEN_PROMPTS } from './alphabet';
+import { PROJECT_ROOT } from '../../config';
 
 export const VOICE_SAMPLE_RATE = 16000;
 
 /** Located from the project root so that compiled code (dist/) finds the same committed files. */
-export const VOICE_DIR = path.join(findProjectRoot(__dirname), 'api', 'captcha', 'voice');
+export const VOICE_DIR = path.join(PROJECT_ROOT, 'api', 'captcha', 'voice');
 
 export interface PcmWave {
   sampleRate: number;
@@ -209,9 +210,3 @@ function toPcm16(mix: Float32Array): Int16Array {
   return pcm;
 }
 
-function findProjectRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`package.json introuvable au-dessus de ${from}`);
-  }
-}

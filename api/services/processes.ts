@@ -11,6 +11,7 @@ import {
 } from '../../workflows/account-validation';
 import { passwordResetWorkflowId, type PasswordResetInput } from '../../workflows/password-reset';
 import { passwordChangedWorkflowId } from '../../workflows/password-changed';
+import { demarcheWorkflowId, type DemarcheInput } from '../../workflows/demarche';
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../errors';
 
@@ -35,6 +36,14 @@ export class Processes {
     await this.options.client.workflow.start('passwordReset', {
       taskQueue: this.options.taskQueue,
       workflowId: passwordResetWorkflowId(input.requestId),
+      args: [input],
+    });
+  }
+
+  async startDemarche(input: DemarcheInput): Promise<void> {
+    await this.options.client.workflow.start('demarche', {
+      taskQueue: this.options.taskQueue,
+      workflowId: demarcheWorkflowId(input.communeSlug, input.number),
       args: [input],
     });
   }

@@ -6,6 +6,9 @@ export * from './account-history';
 export * from './notification';
 export * from './password-reset';
 export * from './captcha';
+export * from './demarche-request';
+export * from './request-history';
+export * from './request-document';
 
 import { Commune } from './commune';
 import { Agent } from './agent';
@@ -15,5 +18,9 @@ import { AccountHistory } from './account-history';
 import { Notification } from './notification';
 import { PasswordReset } from './password-reset';
 import { CaptchaChallenge } from './captcha';
+import { DemarcheRequest } from './demarche-request';
+import { RequestHistory } from './request-history';
+import { RequestDocument } from './request-document';
 
-export const ENTITIES = [Commune, Agent, Account, HouseholdMember, AccountHistory, Notification, PasswordReset, CaptchaChallenge];
+export const ENTITIES = [Commune, Agent, Account, HouseholdMember, AccountHistory, Notification, PasswordReset, CaptchaChallenge,
+  DemarcheRequest, RequestHistory, RequestDocument];

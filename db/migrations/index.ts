@@ -1,4 +1,5 @@
 import { InitialAccountSchema1764300000000 } from './1764300000000-initial-account-schema';
+import { DemarcheRequests1764400000000 } from './1764400000000-demarche-requests';
 
 // Listed explicitly (not globbed) so the same list works from ts sources and the built dist/.
-export const MIGRATIONS = [InitialAccountSchema1764300000000];
+export const MIGRATIONS = [InitialAccountSchema1764300000000, DemarcheRequests1764400000000];

@@ -17,6 +17,7 @@ import { createMailTransport } from '../../notify/mailer';
 import { Outbox } from '../../notify/outbox';
 import { createSmsProvider } from '../../notify/sms';
 import { createPortalWorker } from '../../worker/worker';
+import { Catalogues } from '../../catalogue';
 import { freePort } from '../../scripts/temporal-dev-server';
 import { getWorkflowBundle, testEnv } from './env';
 import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver';
@@ -34,6 +35,7 @@ export interface Harness {
   sms: FakeSmsApi;
   temporal: Client;
   portal: PortalApp;
+  catalogue: Catalogues;
   communes: { beaucouze: Commune; saintClair: Commune };
   agents: { beaucouze: Agent; saintClair: Agent };
   startWorker(): Promise<void>;
@@ -41,7 +43,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(name: string, env: Record<string, string> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** One day of the démarches' delays, in ms. */
+  demarcheDayMs?: number;
+}
+
+export async function startHarness(name: string, env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
   const { temporalAddress, temporalNamespace, databaseUrl } = testEnv();
   const dbUrl = new URL(databaseUrl);
   dbUrl.pathname = `/${dbUrl.pathname.slice(1)}_${name.replace(/[^a-z0-9_]/gi, '_')}`.slice(0, 64);
@@ -66,7 +73,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
 
   const dataSource = await openDatabase(config.databaseUrl, { poolSize: 5 });
   await dataSource.query('SET FOREIGN_KEY_CHECKS = 0');
-  for (const table of ['household_member', 'account_history', 'password_reset', 'notification', 'account', 'agent', 'commune', 'sessions', 'rate_limit', 'captcha_challenge']) {
+  for (const table of ['request_document', 'request_history', 'demarche_request', 'request_counter', 'household_member', 'account_history', 'password_reset', 'notification', 'account', 'agent', 'commune', 'sessions', 'rate_limit', 'captcha_challenge']) {
     await dataSource.query(`DELETE FROM ${table}`);
   }
   await dataSource.query('SET FOREIGN_KEY_CHECKS = 1');
@@ -90,7 +97,11 @@ export async function startHarness(name: string, env: Record<string, string> = {
   const outbox = new Outbox(dataSource, createMailTransport(config), createSmsProvider(config));
   const clientConnection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection: clientConnection, namespace: temporalNamespace });
-  const portal = createApp({ config, dataSource, temporal, outbox, log: (err) => console.error('api error', err) });
+  const catalogue = Catalogues.load();
+  const portal = createApp({
+    config, dataSource, temporal, outbox, catalogue, demarcheDayMs: options.demarcheDayMs,
+    log: (err) => console.error('api error', err),
+  });
   const server = await new Promise<Server>((resolve) => {
     const s = portal.app.listen(port, '127.0.0.1', () => resolve(s));
   });
@@ -101,7 +112,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
   async function startWorker(): Promise<void> {
     if (worker) return;
     const connection = await NativeConnection.connect({ address: temporalAddress });
-    const w = await createPortalWorker({ config, connection, dataSource, outbox, workflowBundle });
+    const w = await createPortalWorker({ config, connection, dataSource, outbox, catalogue, workflowBundle });
     worker = { worker: w, run: w.run(), connection };
   }
   async function stopWorker(): Promise<void> {
@@ -122,6 +133,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
     sms,
     temporal,
     portal,
+    catalogue,
     communes: { beaucouze: demo.commune, saintClair },
     agents: { beaucouze: demo.agent, saintClair: saintClairAgent },
     startWorker,

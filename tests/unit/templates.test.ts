@@ -6,6 +6,7 @@ import {
   type MailTemplateName,
   type SmsTemplateName,
 } from '../../notify/templates';
+import { needsUnicode } from '../../notify/sms';
 
 const common = { communeName: 'Beaucouzé', portalUrl: 'https://demarches-beaucouze.example.fr' };
 const agentData = {
@@ -17,6 +18,9 @@ const agentData = {
   email: 'amelie.lire@example.fr',
   deadlineText: 'jeudi 4 décembre 2025',
 };
+const requestUrl = 'https://demarches-beaucouze.example.fr/demandes/BEA-2026-000123';
+const demarche = { ...common, number: 'BEA-2026-000123', demarcheTitle: 'Inscription scolaire' };
+const mairieAddress = 'Mairie de Beaucouzé\nRue de la Mairie\n49070 Beaucouzé';
 
 const samples: { [N in MailTemplateName]: MailTemplateData[N] } = {
   'account-identifier': {
@@ -44,10 +48,45 @@ const samples: { [N in MailTemplateName]: MailTemplateData[N] } = {
     identifier: 'amélie.lire',
     changedAtText: 'mardi 2 décembre 2025 à 14 h 05',
   },
+  'demarche-receipt': {
+    ...demarche,
+    firstName: 'Amélie',
+    lastName: 'Lire',
+    submittedText: 'mardi 2 décembre 2025 à 14 h 05',
+    memberName: 'Lucas Lire',
+    paperDocuments: [{ label: 'Justificatif de domicile' }, { label: 'Livret de famille' }],
+    mairieAddress,
+    requestUrl,
+  },
+  'demarche-new-for-agents': {
+    ...demarche,
+    residentName: 'Amélie Lire',
+    memberName: 'Lucas Lire',
+    submittedText: 'mardi 2 décembre 2025 à 14 h 05',
+    backOfficeUrl: 'https://demarches-beaucouze.example.fr/agent/demandes/7',
+  },
+  'demarche-status-changed': {
+    ...demarche,
+    firstName: 'Amélie',
+    status: 'en_attente_de_pieces',
+    statusLabel: 'En attente de pièces',
+    message: 'Merci de fournir le justificatif de domicile.',
+    requestUrl,
+  },
+  'demarche-reminder': {
+    ...demarche,
+    firstName: 'Amélie',
+    missingDocuments: [{ label: 'Justificatif de domicile' }],
+    closeDateText: 'lundi 15 décembre 2025',
+    requestUrl,
+  },
 };
 
 const names = Object.keys(samples) as MailTemplateName[];
-const smsNames: SmsTemplateName[] = ['account-validated', 'account-rejected'];
+const smsNames: SmsTemplateName[] = [
+  'account-validated', 'account-rejected', 'demarche-receipt', 'demarche-status-changed', 'demarche-reminder',
+];
+const demarcheSmsNames = ['demarche-receipt', 'demarche-status-changed', 'demarche-reminder'] as const;
 
 /** Every string field of a sample replaced by a hostile value. */
 function hostile<T extends object>(data: T, value: string): T {
@@ -152,6 +191,197 @@ describe('renderMail', () => {
     expect(mail.text).toContain('https://demarches-beaucouze.example.fr/mot-de-passe-oublie');
   });
 
+  it('demarche-receipt gives the number, the member, and where and how to post paper documents', () => {
+    const mail = renderMail('demarche-receipt', samples['demarche-receipt']);
+    expect(mail.subject).toBe('Demande BEA-2026-000123 bien reçue – Beaucouzé');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('Bonjour Amélie,');
+      expect(part).toContain('Votre demande « Inscription scolaire » a bien été enregistrée');
+      expect(part).toContain('mardi 2 décembre 2025 à 14 h 05');
+      expect(part).toContain('Lucas Lire');
+      expect(part).toContain("Pour fournir vos pièces justificatives par courrier, envoyez-les à l'adresse "
+        + "ci-dessous en indiquant l'objet « Inscription scolaire », le n° de votre demande BEA-2026-000123, "
+        + 'ainsi que vos nom et prénom (Lire Amélie).');
+      expect(part).toContain('Ce message ne nécessite aucune réponse de votre part.');
+      expect(part).toContain('dans l\'onglet « Demandes » de votre compte');
+      expect(part).toContain(requestUrl);
+    }
+    expect(mail.html).toContain('<td style="padding:4px 0;"><strong>BEA-2026-000123</strong></td>');
+    expect(mail.html).toContain('<li>Justificatif de domicile</li>\n<li>Livret de famille</li>');
+    expect(mail.html).toContain('<p style="margin-left:16px;">'
+      + 'Mairie de Beaucouzé<br>Rue de la Mairie<br>49070 Beaucouzé</p>');
+    expect(mail.html).toContain(`<a href="${requestUrl}"`);
+    expect(mail.text).toContain('- Justificatif de domicile\n- Livret de famille\n');
+    expect(mail.text).toContain('\nMairie de Beaucouzé\nRue de la Mairie\n49070 Beaucouzé\n');
+    expect(mail.text).toContain(`Suivre ma demande : ${requestUrl}`);
+  });
+
+  it('demarche-receipt without paper documents nor member has no postal instructions', () => {
+    const mail = renderMail('demarche-receipt', {
+      ...samples['demarche-receipt'], memberName: null, paperDocuments: [],
+    });
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('BEA-2026-000123');
+      expect(part).not.toContain('courrier');
+      expect(part).not.toContain('Rue de la Mairie');
+      expect(part).not.toContain('Membre du foyer concerné');
+    }
+    expect(mail.html).not.toContain('<ul>');
+    expect(mail.text).not.toMatch(/\n{3,}/);
+  });
+
+  it('demarche-receipt escapes document labels, the member and each line of the address', () => {
+    const mail = renderMail('demarche-receipt', {
+      ...samples['demarche-receipt'],
+      memberName: '<img src=x onerror=alert(1)>',
+      paperDocuments: [{ label: '<script>alert(1)</script>' }],
+      mairieAddress: '<b>Mairie</b>\r\n1 rue <script>\n49070 Beaucouzé',
+    });
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).not.toContain('<img');
+    expect(mail.html).toContain('<li>&lt;script&gt;alert(1)&lt;/script&gt;</li>');
+    expect(mail.html).toContain('&lt;b&gt;Mairie&lt;/b&gt;<br>1 rue &lt;script&gt;<br>49070 Beaucouzé');
+    expect(mail.text).toContain('<b>Mairie</b>\n1 rue <script>\n49070 Beaucouzé');
+  });
+
+  it('agents get the new request, who it is for, and a link to it in the back office', () => {
+    const mail = renderMail('demarche-new-for-agents', samples['demarche-new-for-agents']);
+    const url = 'https://demarches-beaucouze.example.fr/agent/demandes/7';
+    expect(mail.subject).toBe('Nouvelle demande à traiter : Inscription scolaire (BEA-2026-000123)');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('Amélie Lire');
+      expect(part).toContain('Membre du foyer concerné');
+      expect(part).toContain('Lucas Lire');
+      expect(part).toContain('mardi 2 décembre 2025 à 14 h 05');
+      expect(part).toContain(url);
+    }
+    expect(mail.html).toContain(`<a href="${url}"`);
+    const forAdult = renderMail('demarche-new-for-agents', {
+      ...samples['demarche-new-for-agents'], memberName: null,
+    });
+    expect(forAdult.text).not.toContain('Membre du foyer concerné');
+  });
+
+  // One wording per status; each status must show its own and none of the others.
+  const statusWording: Record<MailTemplateData['demarche-status-changed']['status'], string> = {
+    en_attente_de_pieces: 'ont besoin de pièces ou d\'informations complémentaires',
+    complet: 'est complet : les services de la mairie de Beaucouzé ont reçu tout ce qui était nécessaire',
+    valide: 'a été validée par les services de la mairie de Beaucouzé',
+    refuse: 'n\'ont pas pu donner une suite favorable à votre demande',
+    classe_sans_suite: "a été classée sans suite : les pièces ou informations demandées n'ont pas été reçues",
+    annule: "Comme vous l'avez demandé, votre demande « Inscription scolaire » (n° BEA-2026-000123) "
+      + 'a été annulée',
+  };
+  const statuses = Object.keys(statusWording) as (keyof typeof statusWording)[];
+
+  it.each(statuses)('demarche-status-changed %s: its own wording, and only its own', (status) => {
+    const mail = renderMail('demarche-status-changed', {
+      ...samples['demarche-status-changed'], status, statusLabel: 'Libellé', message: null,
+    });
+    expect(mail.subject).toBe('Votre demande BEA-2026-000123 : Libellé');
+    for (const part of [mail.html, mail.text]) {
+      for (const other of statuses) {
+        if (other === status) expect(part).toContain(statusWording[other]);
+        else expect(part).not.toContain(statusWording[other]);
+      }
+      expect(part).toContain('Ce message ne nécessite aucune réponse de votre part.');
+      expect(part).toContain(requestUrl);
+      expect(part).not.toContain('est désormais');
+    }
+  });
+
+  it('demarche-status-changed: awaiting documents quotes the request and says how to provide them', () => {
+    const mail = renderMail('demarche-status-changed', {
+      ...samples['demarche-status-changed'],
+      message: 'Merci de fournir le justificatif de domicile\net le livret de famille.',
+    });
+    expect(mail.subject).toBe('Votre demande BEA-2026-000123 : En attente de pièces');
+    expect(mail.html)
+      .toContain('Merci de fournir le justificatif de domicile<br>et le livret de famille.</blockquote>');
+    expect(mail.text).toContain('« Merci de fournir le justificatif de domicile\net le livret de famille. »');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('Déposez-les en ligne depuis la page de votre demande sur le portail.');
+      expect(part).toContain("envoyer par courrier à la mairie de Beaucouzé, en indiquant l'objet "
+        + '« Inscription scolaire », le n° de votre demande BEA-2026-000123, ainsi que vos nom et prénom.');
+      expect(part).toContain('Compléter ma demande');
+      // Quoted once, as the request: not again as a note.
+      expect(part).not.toContain('Précision des services de la mairie');
+    }
+  });
+
+  it('demarche-status-changed: a refusal gives its reason, or says where to find it', () => {
+    const refused = {
+      ...samples['demarche-status-changed'], status: 'refuse' as const, statusLabel: 'Refusé',
+    };
+    const mail = renderMail('demarche-status-changed', { ...refused, message: "Hors délai\nd'inscription." });
+    expect(mail.html).toContain('pour le motif suivant :</p>');
+    expect(mail.html).toContain('Hors délai<br>d&#x27;inscription.</blockquote>');
+    expect(mail.text).toContain('pour le motif suivant :\n\n« Hors délai\nd\'inscription. »');
+    expect(mail.text).not.toContain('Précision des services de la mairie');
+    expect(mail.text).not.toContain('Déposez-les en ligne');
+
+    const noReason = renderMail('demarche-status-changed', { ...refused, message: null });
+    expect(noReason.text)
+      .toContain('(n° BEA-2026-000123). Le motif du refus figure sur la page de votre demande.');
+    expect(noReason.html).not.toContain('<blockquote');
+  });
+
+  it('demarche-status-changed: a status without its own wording still names the new status', () => {
+    const data = { ...samples['demarche-status-changed'], statusLabel: 'En cours', message: null };
+    const mail = renderMail('demarche-status-changed', { ...data, status: 'en_cours' } as never);
+    expect(mail.text)
+      .toContain('Votre demande « Inscription scolaire » (n° BEA-2026-000123) est désormais : En cours.');
+    for (const status of statuses) expect(mail.text).not.toContain(statusWording[status]);
+  });
+
+  it('demarche-status-changed: a message with another status is shown as a note', () => {
+    const mail = renderMail('demarche-status-changed', {
+      ...samples['demarche-status-changed'],
+      status: 'valide',
+      statusLabel: 'Validé',
+      message: 'Rentrée le 1er septembre.',
+    });
+    expect(mail.text).toContain('Précision des services de la mairie :\n\n« Rentrée le 1er septembre. »');
+    expect(mail.text).toContain(`Voir ma demande : ${requestUrl}`);
+  });
+
+  it('demarche-status-changed escapes the title, the message and the first name', () => {
+    const attack = '<script>alert("x")</script>';
+    for (const status of ['en_attente_de_pieces', 'refuse', 'valide'] as const) {
+      const mail = renderMail('demarche-status-changed', {
+        ...samples['demarche-status-changed'],
+        status,
+        demarcheTitle: attack,
+        message: attack,
+        firstName: attack,
+      });
+      expect(mail.html).not.toContain('<script>');
+      expect(mail.html).toContain('Bonjour &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;,');
+      expect(mail.html).toContain('« &lt;script&gt;');
+      expect(mail.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</blockquote>');
+      expect(mail.text).toContain(`Bonjour ${attack},`);
+    }
+  });
+
+  it('demarche-reminder lists the missing documents and the date the request will be closed', () => {
+    const mail = renderMail('demarche-reminder', samples['demarche-reminder']);
+    expect(mail.subject).toBe('Rappel : pièces attendues pour votre demande BEA-2026-000123 – Beaucouzé');
+    expect(mail.html).toContain('n\'ont pas encore reçu :</p>\n<ul>\n<li>Justificatif de domicile</li>');
+    expect(mail.text).toContain('n\'ont pas encore reçu :\n\n- Justificatif de domicile\n');
+    for (const part of [mail.html, mail.text]) {
+      expect(part)
+        .toContain('« Inscription scolaire » (n° BEA-2026-000123) est toujours en attente de pièces.');
+      expect(part).toContain('votre demande sera classée sans suite le lundi 15 décembre 2025.');
+      expect(part).toContain('Déposez-les en ligne');
+      expect(part).toContain('Ce message ne nécessite aucune réponse de votre part.');
+      expect(part).toContain(requestUrl);
+    }
+    const noList = renderMail('demarche-reminder', { ...samples['demarche-reminder'], missingDocuments: [] });
+    expect(noList.text)
+      .toContain("n'ont pas encore reçu les pièces ou informations qu'ils vous ont demandées.");
+    expect(noList.html).not.toContain('<ul>');
+  });
+
   it.each(names)('%s: user data is escaped in the HTML, including the <title>', (name) => {
     const attack = '<script>alert("x")</script>';
     const mail = renderMail(name, hostile(samples[name], attack));
@@ -180,6 +410,15 @@ describe('renderMail', () => {
     expect(() => renderMail('account-identifier', withoutIdentifier)).toThrow(/identifier/);
     const { mairieAddress: _gone, ...withoutAddress } = samples['account-rejected'];
     expect(() => renderMail('account-rejected', withoutAddress)).toThrow(/lines/);
+    // Fields read by block helpers, which strict mode does not check.
+    const { status: _status, ...withoutStatus } = samples['demarche-status-changed'];
+    expect(() => renderMail('demarche-status-changed', withoutStatus)).toThrow(/\{\{eq\}\}/);
+    expect(() => renderSms('demarche-status-changed', withoutStatus)).toThrow(/\{\{eq\}\}/);
+    const { paperDocuments: _documents, ...withoutDocuments } = samples['demarche-receipt'];
+    expect(() => renderMail('demarche-receipt', withoutDocuments))
+      .toThrow(/\{\{nonEmpty\}\} attend une liste/);
+    const { missingDocuments: _missing, ...withoutMissing } = samples['demarche-reminder'];
+    expect(() => renderMail('demarche-reminder', withoutMissing)).toThrow(/nonEmpty/);
   });
 
   it('refuses unknown templates and names that are paths', () => {
@@ -226,4 +465,63 @@ describe('renderSms', () => {
     expect(sms).toMatch(/merci de ne pas y répondre\.$/);
     expect(Array.from(sms).length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
   });
+
+  it('demarche-receipt: the number and where to follow the request', () => {
+    expect(renderSms('demarche-receipt', samples['demarche-receipt'])).toBe(
+      'Beaucouzé : votre demande BEA-2026-000123 "Inscription scolaire" est bien enregistrée. '
+      + 'Suivez-la sur le portail : https://demarches-beaucouze.example.fr '
+      + 'Message automatique, merci de ne pas y répondre.',
+    );
+  });
+
+  it('demarche-status-changed: the new status, with what is asked or the reason on one line', () => {
+    const awaiting = renderSms('demarche-status-changed', {
+      ...samples['demarche-status-changed'], message: 'Justificatif de domicile\nde moins de 3 mois.',
+    });
+    expect(awaiting).toContain('votre demande BEA-2026-000123 est désormais "En attente de pièces".');
+    expect(awaiting)
+      .toContain('Éléments demandés : "Justificatif de domicile de moins de 3 mois." Complétez-la');
+
+    const refused = renderSms('demarche-status-changed', {
+      ...samples['demarche-status-changed'], status: 'refuse', statusLabel: 'Refusé', message: 'Hors délai.',
+    });
+    expect(refused).toContain('est désormais "Refusé". Motif : "Hors délai." Détails sur le portail');
+
+    const validated = renderSms('demarche-status-changed', {
+      ...samples['demarche-status-changed'], status: 'valide', statusLabel: 'Validé', message: null,
+    });
+    expect(validated).toBe('Beaucouzé : votre demande BEA-2026-000123 est désormais "Validé". '
+      + 'Détails sur le portail : https://demarches-beaucouze.example.fr '
+      + 'Message automatique, merci de ne pas y répondre.');
+  });
+
+  it('demarche-reminder: the number and the closing date', () => {
+    const sms = renderSms('demarche-reminder', samples['demarche-reminder']);
+    expect(sms).toContain('des pièces sont toujours attendues pour votre demande BEA-2026-000123.');
+    expect(sms).toContain('elle sera classée sans suite le lundi 15 décembre 2025.');
+  });
+
+  it.each(demarcheSmsNames)('%s: its own text stays in the GSM alphabet (160-character segments)', (name) => {
+    expect(needsUnicode(renderSms(name, samples[name]))).toBe(false);
+  });
+
+  // The request number (20 characters at most in the database) and the portal address are ours;
+  // every free text is shortened by the template, so the closing line survives.
+  it.each(demarcheSmsNames)(`%s: long free text is shortened, the SMS keeps its end within ${SMS_MAX_LENGTH}`,
+    (name) => {
+      const sample = samples[name];
+      const long = {
+        ...hostile(sample, 'Très-long-texte '.repeat(40)),
+        portalUrl: sample.portalUrl,
+        requestUrl: sample.requestUrl,
+        number: 'BEA-2026-00000000123',
+        ...('status' in sample ? { status: sample.status } : {}),
+      };
+      const sms = renderSms(name, long as never);
+      expect(Array.from(sms).length).toBeLessThanOrEqual(SMS_MAX_LENGTH);
+      expect(sms).toContain('BEA-2026-00000000123');
+      expect(sms).toContain('https://demarches-beaucouze.example.fr ');
+      expect(sms).toContain('...');
+      expect(sms).toMatch(/ Message automatique, merci de ne pas y répondre\.$/);
+    });
 });
