@@ -1,5 +1,5 @@
 // Each commune's démarches are data: catalogue/<commune slug>.json, validated when loaded.
-// A definition is versioned; a request keeps the version it was submitted with.
+// A definition carries a version, which each request records.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DemarcheDefinition } from '../domain/catalogue';
@@ -18,19 +18,16 @@ export class Catalogues implements CatalogueLookup {
     return new Catalogues(byCommune);
   }
 
-  /** The commune's current démarches (the highest version of each code). */
+  /** The commune's démarches, in the file's order. */
   list(communeSlug: string): DemarcheDefinition[] {
-    const latest = new Map<string, DemarcheDefinition>();
-    for (const def of this.byCommune.get(communeSlug) ?? []) {
-      const seen = latest.get(def.code);
-      if (!seen || seen.version < def.version) latest.set(def.code, def);
-    }
-    return [...latest.values()];
+    return this.byCommune.get(communeSlug) ?? [];
   }
 
-  find(communeSlug: string, code: string, version?: number): DemarcheDefinition | undefined {
-    const defs = (this.byCommune.get(communeSlug) ?? []).filter((d) => d.code === code);
-    if (version !== undefined) return defs.find((d) => d.version === version);
-    return defs.sort((a, b) => b.version - a.version)[0];
+  /**
+   * A démarche by its code. A file holds one version of each code (parseCatalogue checks it), so
+   * a request submitted under an earlier version is shown with the current labels.
+   */
+  find(communeSlug: string, code: string, _version?: number): DemarcheDefinition | undefined {
+    return this.list(communeSlug).find((d) => d.code === code);
   }
 }

@@ -1,5 +1,4 @@
 // Phone numbers as residents type them, to the one form stored and given to the SMS provider.
-// (The same rule as api/validation/account.ts's toE164, which can import this one.)
 
 /** French numbers (06 12 34 56 78, +33 6 12 34 56 78, 0033…) to E.164 (+33612345678); null otherwise. */
 export function toE164(phone: string): string | null {

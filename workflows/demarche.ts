@@ -218,6 +218,10 @@ export async function demarche(input: DemarcheInput): Promise<DemarcheStatus> {
       if (!moved) {
         if (!reminded) {
           reminded = true;
+          // The reminder is an event of its own in the history («Relance du demandeur»).
+          await systemAct(async () => {
+            if (status === 'en_attente_de_pieces' && awaitingSince === since) await apply('relancer', 'system');
+          });
           await notify(() => acts.sendRequestReminder(requestId, since + input.closeAfterMs));
         } else {
           await systemAct(async () => {

@@ -2,6 +2,7 @@
 // the JSON API uses the same ones, so a message always lands next to its field.
 import Joi from 'joi';
 import { frenchMessages } from './french-joi';
+import { toE164 } from '../../domain/phone';
 
 export const CIVILITES = ['Madame', 'Monsieur'] as const;
 
@@ -60,15 +61,6 @@ const calendarDate = (label: string, rule: 'birth' | 'member-birth') =>
       'date.minor': 'Le titulaire du compte doit être majeur (18 ans ou plus).',
     });
 
-/** French numbers (06 12 34 56 78, +33 6 12 34 56 78, 0033…) to E.164 (+33612345678). */
-export function toE164(phone: string): string | null {
-  const compact = phone.replace(/[\s.\-()]/g, '');
-  if (/^0[1-9]\d{8}$/.test(compact)) return `+33${compact.slice(1)}`;
-  if (/^\+33[1-9]\d{8}$/.test(compact)) return compact;
-  if (/^0033[1-9]\d{8}$/.test(compact)) return `+${compact.slice(2)}`;
-  if (/^\+(?!33)[1-9]\d{7,14}$/.test(compact)) return compact; // abroad: E.164 as typed
-  return null;
-}
 
 const phone = Joi.string()
   .trim()

@@ -96,8 +96,12 @@ test('awaiting documents: a reminder, then «Classé sans suite», with shortene
   await h.smtp.waitFor((m) => m.to.includes(account.email) && m.subject.includes(request.number) && /relance|rappel|attend/i.test(m.subject), 20_000);
   expect(await handle.result()).toBe('classe_sans_suite');
   await h.smtp.waitFor((m) => m.to.includes(account.email) && /sans suite/i.test(m.subject) && m.subject.includes(request.number), 20_000);
-  const history = await h.dataSource.getRepository(RequestHistory).findBy({ requestId: request.id, event: 'classer_sans_suite' });
-  expect(history).toHaveLength(1);
+  const history = await h.dataSource.getRepository(RequestHistory).find({ where: { requestId: request.id }, order: { id: 'ASC' } });
+  expect(history.map((x) => [x.event, x.actor])).toEqual([
+    ['demander_pieces', `agent:${agentId()}`],
+    ['relancer', 'system'],
+    ['classer_sans_suite', 'system'],
+  ]);
 });
 
 test('worker stopped in the middle: the request goes on, no mail lost or sent twice', async () => {
