@@ -42,6 +42,12 @@ export interface Config {
   /** Hours between reminders to agents once an account validation is overdue. */
   accountReminderIntervalHours: number;
   logLevel: string;
+  documents: {
+    /** Largest upload, in MB, unless a démarche's document sets its own. */
+    maxMb: number;
+    /** Where uploads are stored: outside the web root, never served as is. */
+    dir: string;
+  };
 }
 
 const schema = Joi.object({
@@ -78,6 +84,8 @@ const schema = Joi.object({
     then: Joi.valid(false).messages({ 'any.only': 'CAPTCHA_TEST_MODE est interdit quand NODE_ENV=production.' }),
   }),
   ACCOUNT_REMINDER_INTERVAL_HOURS: Joi.number().positive().default(24),
+  DOCUMENT_MAX_MB: Joi.number().positive().max(100).default(10),
+  DOCUMENTS_DIR: Joi.string().default('.data/documents'),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
 }).unknown(true);
 
@@ -111,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     captchaTestMode: value.CAPTCHA_TEST_MODE,
     accountReminderIntervalHours: value.ACCOUNT_REMINDER_INTERVAL_HOURS,
     logLevel: value.LOG_LEVEL,
+    documents: { maxMb: value.DOCUMENT_MAX_MB, dir: path.resolve(PROJECT_ROOT, value.DOCUMENTS_DIR) },
   };
 }
 

@@ -27,6 +27,10 @@ import { openApiDocument } from './v1/openapi';
 import { Outbox } from '../notify/outbox';
 import { Catalogues } from '../catalogue';
 import { DemarcheService } from './services/demarches.service';
+import { RequestsService } from './services/requests.service';
+import { DocumentService } from './services/documents.service';
+import { DraftService } from './services/drafts.service';
+import { demarcheRoutes, MULTIPART_ROUTES } from './portal/demarches';
 
 export interface AppDeps {
   config: Config;
@@ -49,6 +53,7 @@ export interface PortalApp {
     passwordReset: PasswordResetService;
     captcha: CaptchaService;
     demarches: DemarcheService;
+    requests: RequestsService;
   };
   catalogue: Catalogues;
   close(): Promise<void>;
@@ -97,6 +102,13 @@ export function createApp(deps: AppDeps): PortalApp {
     now: deps.now,
   });
 
+  const requests = new RequestsService({
+    dataSource, processes, demarches, catalogue, documentsDir: config.documents.dir, now: deps.now,
+  });
+
+  const documents = new DocumentService({ dir: config.documents.dir, defaultMaxMb: config.documents.maxMb, now: deps.now });
+  const drafts = new DraftService({ dataSource, documents });
+
   const devMailbox = !config.mail.smtpUrl && config.nodeEnv !== 'production';
   const pages = createPageRenderer(createViews({ cache: config.nodeEnv !== 'development' }), devMailbox);
   const sessions = createSessionMiddleware(config);
@@ -131,9 +143,15 @@ export function createApp(deps: AppDeps): PortalApp {
   app.use(captchaRoutes(captcha));
   app.use(sessions.middleware);
   app.use(loadUser(accounts, agents));
-  app.use(verifyCsrf);
+  // The upload forms are multipart: their token is their first field, checked as the form is read
+  // (api/services/documents.service.ts) before any file is written. A header token is checked here.
+  app.use((req, res, next) => {
+    const multipart = /^multipart\/form-data/i.test(req.get('content-type') ?? '');
+    if (req.method === 'POST' && multipart && !req.get('x-csrf-token') && MULTIPART_ROUTES.some((r) => r.test(req.path))) return next();
+    verifyCsrf(req, res, next);
+  });
 
-  const services = { accounts, agents, passwordReset, captcha, demarches };
+  const services = { accounts, agents, passwordReset, captcha, demarches, requests };
   // Answered or expired challenges are of no use: drop them hourly so the table stays small.
   const captchaPurge = setInterval(() => {
     captcha.purgeExpired().catch((err: unknown) => log(err));
@@ -145,7 +163,8 @@ export function createApp(deps: AppDeps): PortalApp {
   app.use('/api/v1', apiV1Routes({ config, services }));
   app.use('/agent', agentRoutes({ pages, services }));
   if (devMailbox && deps.outbox) app.use('/dev', devMailboxRoutes({ pages, outbox: deps.outbox }));
-  app.use(portalRoutes({ pages, services, config }));
+  app.use(demarcheRoutes({ pages, catalogue, dataSource, processes, services: { demarches, documents, drafts } }));
+  app.use(portalRoutes({ pages, services, config, catalogue }));
   app.use(errorHandler(pages, log));
 
   return {

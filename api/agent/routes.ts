@@ -10,6 +10,8 @@ import { loginSchema } from '../validation/account';
 import { validate } from '../validation/french-joi';
 import { onFormError, type PortalServices } from '../portal/routes';
 import { accountDetailsView, householdView, STATUS_LABELS } from '../view-models';
+import type { RequestsService } from '../services/requests.service';
+import { agentDemarcheRoutes } from './demarches';
 
 function actorLabel(actor: string): string {
   if (actor === 'resident') return "L'usager";
@@ -17,7 +19,7 @@ function actorLabel(actor: string): string {
   return actor.startsWith('agent:') ? `Agent n° ${actor.slice(6)}` : actor;
 }
 
-export function agentRoutes(deps: { pages: PageRenderer; services: PortalServices }): Router {
+export function agentRoutes(deps: { pages: PageRenderer; services: PortalServices & { requests: RequestsService } }): Router {
   const { pages, services } = deps;
   const router = Router();
   const loginPage = { pageTitle: 'Espace agents — connexion' };
@@ -46,6 +48,8 @@ export function agentRoutes(deps: { pages: PageRenderer; services: PortalService
     }
     requireAgent(req, res, next);
   });
+
+  router.use('/demandes', agentDemarcheRoutes({ pages, requests: services.requests }));
 
   router.post('/deconnexion', async (req, res) => {
     await destroySession(req);

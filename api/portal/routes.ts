@@ -16,12 +16,16 @@ import { accountRoutes } from './account';
 import { STATUS_LABELS } from '../view-models';
 import { passwordResetRoutes } from './password-reset';
 import { signupRoutes } from './signup';
+import type { DemarcheService } from '../services/demarches.service';
+import type { Catalogues } from '../../catalogue';
+import { STATUS_LABELS as REQUEST_STATUS_LABELS, isDemarcheStatus } from '../../domain/demarche-status';
 
 export interface PortalServices {
   accounts: AccountService;
   agents: AgentService;
   passwordReset: PasswordResetService;
   captcha: CaptchaService;
+  demarches: DemarcheService;
 }
 
 
@@ -49,7 +53,7 @@ export function onFormError(
   };
 }
 
-export function portalRoutes(deps: { pages: PageRenderer; services: PortalServices; config: Config }): Router {
+export function portalRoutes(deps: { pages: PageRenderer; services: PortalServices; config: Config; catalogue: Catalogues }): Router {
   const { pages, services } = deps;
   const router = Router();
 
@@ -83,9 +87,10 @@ export function portalRoutes(deps: { pages: PageRenderer; services: PortalServic
     res.redirect(303, '/');
   });
 
-  router.get('/accueil', (req, res) => {
+  router.get('/accueil', async (req, res) => {
     if (!req.account) return res.redirect(303, '/');
     const a = req.account;
+    const requests = await services.demarches.listForResident(a);
     res.send(
       pages.render(req, 'resident/accueil', {
         pageTitle: 'Accueil',
@@ -96,7 +101,13 @@ export function portalRoutes(deps: { pages: PageRenderer; services: PortalServic
           deadlineText: formatParisDateTime(a.validationDeadline),
           rejectionReason: a.rejectionReason,
         },
-        requests: [],
+        requests: requests.map((r) => ({
+          title: deps.catalogue.find(req.commune.slug, r.demarcheCode, r.demarcheVersion)?.title ?? r.demarcheCode,
+          number: r.number,
+          url: `/demandes/${r.number}`,
+          status: r.status,
+          statusLabel: isDemarcheStatus(r.status) ? REQUEST_STATUS_LABELS[r.status] : r.status,
+        })),
       }),
     );
   });

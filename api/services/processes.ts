@@ -1,6 +1,7 @@
 // The api's side of the Temporal workflows: starting them and sending agent decisions as
 // Updates. A validator's refusal comes back as a readable 409, not a 500.
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   accountValidationWorkflowId,
@@ -74,12 +75,35 @@ export class Processes {
       throw err;
     }
   }
+
+  /**
+   * Sends an action (agent's or resident's) to a démarche's workflow. The validator's refusal
+   * (TransitionRefused, in French) becomes a 409 with its message; a finished workflow, too.
+   */
+  async demarcheUpdate<Ret, Args extends unknown[]>(
+    communeSlug: string,
+    number: string,
+    update: UpdateDefinition<Ret, Args>,
+    ...args: Args
+  ): Promise<Ret> {
+    const handle = this.options.client.workflow.getHandle(demarcheWorkflowId(communeSlug, number));
+    try {
+      // The overloads split «no argument» from «some»: one generic call fits neither, hence the cast.
+      return await handle.executeUpdate(update as unknown as UpdateDefinition<Ret, [unknown]>, { args: args as unknown as [unknown] });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new ConflictError(readableCause(err, DEMARCHE_REFUSED));
+      if (err instanceof WorkflowNotFoundError) throw new ConflictError("Cette demande est close : aucune action n'est plus possible.");
+      throw err;
+    }
+  }
 }
 
+const DEMARCHE_REFUSED = 'Cette action est impossible dans l’état actuel de la demande.';
+
 /** The innermost failure message: the validator's or the activity's French sentence. */
-function readableCause(err: Error): string {
+function readableCause(err: Error, fallback = 'Cette action est impossible dans l’état actuel du compte.'): string {
   let cause: unknown = err;
   while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
   if (cause instanceof ApplicationFailure || cause instanceof Error) return cause.message;
-  return 'Cette action est impossible dans l’état actuel du compte.';
+  return fallback;
 }

@@ -4,6 +4,8 @@
 import { SESSION_COOKIE } from '../middleware/session';
 import { MAX_MEMBERS } from '../services/accounts.service';
 import { CIVILITES, SECURITY_QUESTIONS } from '../validation/account';
+import { MEMBERS_CONCERNED } from '../../domain/catalogue';
+import { DEMARCHE_EVENTS, DEMARCHE_STATUSES, MAX_TEXT_LENGTH } from '../../domain/demarche-status';
 
 type Schema = Record<string, unknown>;
 
@@ -307,6 +309,144 @@ const schemas: Record<string, Schema> = {
   Decision: object(['status'], {
     status: string('Nouveau statut du compte.', { enum: ['validated', 'rejected'] }),
   }),
+
+  // ——— démarches ———
+
+  Service: object(
+    ['code', 'version', 'titre', 'categorie', 'description', 'compteRequis', 'membreConcerne', 'delaiTraitementJours'],
+    {
+      code: string('Code stable de la démarche.', { example: 'inscription-scolaire' }),
+      version: { type: 'integer', description: 'Version de la définition ; chaque demande garde la sienne.' },
+      titre: string('Titre de la démarche.'),
+      categorie: string('Catégorie (« Enfance », « Vie associative »…).'),
+      description: string('Présentation de la démarche.'),
+      compteRequis: { type: 'boolean', description: 'Vrai si un compte foyer est nécessaire.' },
+      membreConcerne: string('Le membre du foyer concerné : un enfant, un adulte, n’importe lequel, ou aucun.', {
+        enum: [...MEMBERS_CONCERNED],
+      }),
+      delaiTraitementJours: { type: 'integer', description: 'Délai de traitement annoncé, en jours ouvrés de la commune.' },
+    },
+    { description: 'Une démarche du catalogue de la commune (onglet « Services »).' },
+  ),
+
+  ServiceDetail: {
+    description: 'Une démarche avec ses étapes, ses champs, ses aides et ses pièces justificatives.',
+    allOf: [
+      schemaRef('Service'),
+      object(['etapes', 'pieces'], {
+        etapes: {
+          type: 'array',
+          description: 'Les étapes du formulaire, dans l’ordre : clé, titre, aide contextuelle et champs.',
+          items: { type: 'object', additionalProperties: true },
+        },
+        pieces: {
+          type: 'array',
+          description: 'Les pièces justificatives : clé, libellé, aide, obligatoire, types acceptés, envoi papier possible.',
+          items: { type: 'object', additionalProperties: true },
+        },
+      }),
+    ],
+  },
+
+  DemandeResume: object(
+    ['numero', 'demarche', 'titre', 'statut', 'statutLibelle', 'deposeeLe', 'echeance', 'enRetard', 'membre'],
+    {
+      numero: string('Numéro de la demande, unique par commune et par année.', { example: 'BEA-2026-000123' }),
+      demarche: string('Code de la démarche.'),
+      titre: string('Titre de la démarche.'),
+      statut: string('Statut de la demande.', { enum: [...DEMARCHE_STATUSES] }),
+      statutLibelle: string('Statut, tel que l’usager le lit (« En cours », « Complet »…).'),
+      deposeeLe: string('Date du dépôt.', { format: 'date-time' }),
+      echeance: string('Fin du délai de traitement (jours ouvrés de la commune), ou null.', { format: 'date-time', nullable: true }),
+      enRetard: { type: 'boolean', description: 'Vrai si le délai est dépassé sans décision.' },
+      membre: {
+        type: 'object',
+        nullable: true,
+        description: 'Le membre du foyer concerné, ou null.',
+        required: ['id', 'prenom', 'nom'],
+        properties: { id: { type: 'integer' }, prenom: { type: 'string' }, nom: { type: 'string' } },
+      },
+    },
+    { description: 'Une demande, dans une liste.' },
+  ),
+
+  Demande: {
+    description: 'Une demande en entier : réponses, pièces, historique et actions possibles pour le lecteur.',
+    allOf: [
+      schemaRef('DemandeResume'),
+      object(['motifDecision', 'reponses', 'pieces', 'historique', 'actionsPossibles'], {
+        motifDecision: string('Motif du refus, ou null.', { nullable: true }),
+        reponses: {
+          type: 'array',
+          description: 'Les réponses du formulaire, avec le libellé de chaque champ.',
+          items: object(['champ', 'libelle', 'valeur'], {
+            champ: string('Nom du champ.'),
+            libelle: string('Libellé du champ.'),
+            valeur: string('Réponse, telle qu’affichée.'),
+          }),
+        },
+        pieces: {
+          type: 'array',
+          description: 'Les pièces : déposées en ligne, ou envoyées par courrier (attendues ou reçues).',
+          items: object(['id', 'cle', 'libelle', 'mode', 'etat', 'nomFichier', 'recueLe'], {
+            id: { type: 'integer', description: 'Identifiant de la pièce.' },
+            cle: string('Clé de la pièce dans la démarche.'),
+            libelle: string('Libellé de la pièce.'),
+            mode: string('En ligne ou par courrier.', { enum: ['upload', 'paper'] }),
+            etat: string('Attendue ou reçue.', { enum: ['expected', 'received'] }),
+            nomFichier: string('Nom du fichier déposé, ou null.', { nullable: true }),
+            recueLe: string('Date de réception, ou null.', { format: 'date-time', nullable: true }),
+          }),
+        },
+        historique: {
+          type: 'array',
+          description: 'Chaque événement : qui, quand, pourquoi.',
+          items: object(['date', 'evenement', 'libelle', 'statut', 'par', 'motif'], {
+            date: string('Date de l’événement.', { format: 'date-time' }),
+            evenement: string('Code de l’événement.', { enum: [...DEMARCHE_EVENTS] }),
+            libelle: string('Libellé de l’événement.'),
+            statut: string('Statut après l’événement.', { enum: [...DEMARCHE_STATUSES] }),
+            par: string('« resident », « system », « agent » (vu par l’usager) ou « agent:<id> » (vu par les agents).'),
+            motif: string('Motif ou message, ou null.', { nullable: true }),
+          }),
+        },
+        actionsPossibles: {
+          type: 'array',
+          description: 'Les actions que la table des transitions permet maintenant au lecteur.',
+          items: string('Code de l’événement.', { enum: [...DEMARCHE_EVENTS] }),
+        },
+      }),
+    ],
+  },
+
+  FileDemandes: object(['total', 'page', 'pageCount', 'demandes'], {
+    total: { type: 'integer', description: 'Nombre de demandes correspondant aux filtres.' },
+    page: { type: 'integer', description: 'Page renvoyée (50 demandes par page).' },
+    pageCount: { type: 'integer', description: 'Nombre de pages.' },
+    demandes: { type: 'array', items: schemaRef('DemandeResume') },
+  }, { description: 'La file des demandes de la commune, les plus récentes d’abord.' }),
+
+  EtatDemande: object(['statut', 'statutLibelle', 'piecesRecues'], {
+    statut: string('Statut après l’action.', { enum: [...DEMARCHE_STATUSES] }),
+    statutLibelle: string('Statut, tel que l’usager le lit.'),
+    piecesRecues: { type: 'array', description: 'Clés des pièces reçues.', items: { type: 'string' } },
+  }),
+
+  PieceRecue: object(['piece'], {
+    piece: string('Clé de la pièce reçue par courrier (voir les pièces de la démarche).'),
+  }),
+
+  DemandePieces: object(['message'], {
+    message: string('Les pièces ou informations attendues, envoyées au demandeur.', { maxLength: MAX_TEXT_LENGTH }),
+  }),
+
+  RefusDemande: object(['motif'], {
+    motif: string('Motif du refus, communiqué au demandeur.', { maxLength: MAX_TEXT_LENGTH }),
+  }),
+
+  ReponseDemande: object(['message'], {
+    message: string('Réponse de l’usager à la demande d’informations.', { maxLength: MAX_TEXT_LENGTH }),
+  }),
 };
 
 const errorExample = (code: string, message: string, fields: Record<string, string> = {}) => ({
@@ -384,6 +524,37 @@ const parameters: Record<string, Schema> = {
     required: true,
     description: 'Jeton du lien de réinitialisation reçu par courriel (à usage unique, valable 30 minutes).',
     schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{20,100}$' },
+  },
+  number: {
+    name: 'number',
+    in: 'path',
+    required: true,
+    description: 'Numéro de la demande (BEA-2026-000123). Une demande d’une autre commune ou d’un autre foyer donne 404.',
+    schema: { type: 'string', pattern: '^[A-Za-z]{3}-\\d{4}-\\d{6}$' },
+  },
+  code: {
+    name: 'code',
+    in: 'path',
+    required: true,
+    description: 'Code de la démarche.',
+    schema: { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$' },
+  },
+  demarcheFilter: {
+    name: 'demarche', in: 'query', required: false, description: 'Seulement les demandes de cette démarche (code).',
+    schema: { type: 'string' },
+  },
+  statusFilter: {
+    name: 'status', in: 'query', required: false, description: 'Seulement les demandes de ce statut.',
+    schema: { type: 'string', enum: [...DEMARCHE_STATUSES] },
+  },
+  overdueFilter: {
+    name: 'overdue', in: 'query', required: false,
+    description: 'true : seulement les demandes non closes dont le délai de traitement (jours ouvrés) est dépassé.',
+    schema: { type: 'boolean' },
+  },
+  pageParam: {
+    name: 'page', in: 'query', required: false, description: 'Page (50 demandes par page), à partir de 1.',
+    schema: { type: 'integer', minimum: 1, default: 1 },
   },
 };
 
@@ -709,6 +880,190 @@ const paths: Record<string, Record<string, Schema>> = {
       },
     }),
   },
+  // ——— démarches ———
+  '/services': {
+    get: operation({
+      operationId: 'listServices',
+      tag: 'Démarches',
+      summary: 'Catalogue des démarches',
+      description: 'Les démarches en ligne de la commune (onglet « Services »).',
+      security: PUBLIC,
+      responses: { 200: ok('Les démarches.', { type: 'array', items: schemaRef('Service') }) },
+    }),
+  },
+  '/services/{code}': {
+    get: operation({
+      operationId: 'getService',
+      tag: 'Démarches',
+      summary: 'Une démarche du catalogue',
+      description: 'Une démarche avec ses étapes, ses champs, ses aides contextuelles et ses pièces justificatives.',
+      security: PUBLIC,
+      parameters: ['code'],
+      responses: { 200: ok('La démarche.', schemaRef('ServiceDetail')), 404: responseRef('Introuvable') },
+    }),
+  },
+  '/requests': {
+    get: operation({
+      operationId: 'listRequests',
+      tag: 'Demandes',
+      summary: 'Mes demandes',
+      description: 'Les demandes du foyer, les plus récentes d’abord, avec leur statut et le membre concerné.',
+      security: SESSION,
+      responses: {
+        200: ok('Les demandes du foyer.', { type: 'array', items: schemaRef('DemandeResume') }),
+        401: responseRef('NonAuthentifie'),
+      },
+    }),
+  },
+  '/requests/{number}': {
+    get: operation({
+      operationId: 'getRequest',
+      tag: 'Demandes',
+      summary: 'Une de mes demandes',
+      description: 'Une demande du foyer : réponses, pièces, historique et messages. La demande d’un autre foyer donne 404.',
+      security: SESSION,
+      parameters: ['number'],
+      responses: { 200: ok('La demande.', schemaRef('Demande')), 401: responseRef('NonAuthentifie'), 404: responseRef('Introuvable') },
+    }),
+  },
+  '/requests/{number}/cancel': {
+    post: operation({
+      operationId: 'cancelRequest',
+      tag: 'Demandes',
+      summary: 'Annuler une demande',
+      description: 'Annule une demande du foyer, avant toute décision ; après, la réponse est 409 avec le motif.',
+      security: SESSION_AND_CSRF,
+      parameters: ['number'],
+      responses: {
+        200: ok('Demande annulée.', schemaRef('EtatDemande')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        409: responseRef('Conflit'),
+      },
+    }),
+  },
+  '/requests/{number}/answer': {
+    post: operation({
+      operationId: 'answerRequest',
+      tag: 'Demandes',
+      summary: 'Répondre à une demande d’informations',
+      description: 'Répond à la mairie quand elle attend des pièces ou des informations ; la demande revient « En cours ».',
+      security: SESSION_AND_CSRF,
+      parameters: ['number'],
+      requestBody: { schema: 'ReponseDemande', description: 'La réponse.' },
+      responses: {
+        200: ok('Réponse enregistrée.', schemaRef('EtatDemande')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        409: responseRef('Conflit'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
+  '/agent/requests': {
+    get: operation({
+      operationId: 'listRequestsForAgent',
+      tag: 'Agents',
+      summary: 'File des demandes',
+      description: 'Les demandes de la commune de l’agent, les plus récentes d’abord, 50 par page, filtrées par démarche, statut ou retard.',
+      security: SESSION,
+      parameters: ['demarcheFilter', 'statusFilter', 'overdueFilter', 'pageParam'],
+      responses: { 200: ok('Les demandes.', schemaRef('FileDemandes')), 401: responseRef('NonAuthentifie') },
+    }),
+  },
+  '/agent/requests/{number}/record-paper-document': {
+    post: operation({
+      operationId: 'recordPaperDocument',
+      tag: 'Agents',
+      summary: 'Enregistrer une pièce reçue par courrier',
+      description: 'Enregistre une pièce papier arrivée en mairie. Quand toutes les pièces obligatoires sont là, la demande devient « Complet » d’elle-même et le demandeur en est informé.',
+      security: SESSION_AND_CSRF,
+      parameters: ['number'],
+      requestBody: { schema: 'PieceRecue', description: 'La pièce reçue.' },
+      responses: {
+        200: ok('Nouvel état de la demande.', schemaRef('EtatDemande')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        409: responseRef('Conflit'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
+  '/agent/requests/{number}/request-documents': {
+    post: operation({
+      operationId: 'requestDocuments',
+      tag: 'Agents',
+      summary: 'Demander des pièces ou informations',
+      description: 'Passe la demande « En attente de pièces » ; le message est envoyé au demandeur. Relance puis classement sans suite si rien ne vient.',
+      security: SESSION_AND_CSRF,
+      parameters: ['number'],
+      requestBody: { schema: 'DemandePieces', description: 'Le message au demandeur.' },
+      responses: {
+        200: ok('Nouvel état de la demande.', schemaRef('EtatDemande')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        409: responseRef('Conflit'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
+  '/agent/requests/{number}/mark-complete': {
+    post: operation({
+      operationId: 'markRequestComplete',
+      tag: 'Agents',
+      summary: 'Marquer une demande complète',
+      description: 'L’agent juge le dossier complet (une pièce fournie sous une autre forme, par exemple).',
+      security: SESSION_AND_CSRF,
+      parameters: ['number'],
+      responses: {
+        200: ok('Nouvel état de la demande.', schemaRef('EtatDemande')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        409: responseRef('Conflit'),
+      },
+    }),
+  },
+  '/agent/requests/{number}/validate': {
+    post: operation({
+      operationId: 'validateRequest',
+      tag: 'Agents',
+      summary: 'Valider une demande',
+      description: 'Valide une demande « Complet » ; avant, la réponse est 409 avec le motif. Le demandeur en est informé.',
+      security: SESSION_AND_CSRF,
+      parameters: ['number'],
+      responses: {
+        200: ok('Nouvel état de la demande.', schemaRef('EtatDemande')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        409: responseRef('Conflit'),
+      },
+    }),
+  },
+  '/agent/requests/{number}/refuse': {
+    post: operation({
+      operationId: 'refuseRequest',
+      tag: 'Agents',
+      summary: 'Refuser une demande',
+      description: 'Refuse une demande non close, avec un motif obligatoire communiqué au demandeur.',
+      security: SESSION_AND_CSRF,
+      parameters: ['number'],
+      requestBody: { schema: 'RefusDemande', description: 'Le motif du refus.' },
+      responses: {
+        200: ok('Nouvel état de la demande.', schemaRef('EtatDemande')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        409: responseRef('Conflit'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
 };
 
 export const openApiDocument: object = {
@@ -732,7 +1087,9 @@ export const openApiDocument: object = {
     { name: 'Compte', description: 'Le compte foyer de l’usager connecté.' },
     { name: 'Foyer', description: 'Les membres du foyer.' },
     { name: 'Mot de passe oublié', description: 'Identifiant, question secrète, puis lien de réinitialisation.' },
-    { name: 'Agents', description: 'Validation des comptes par les agents de la mairie.' },
+    { name: 'Démarches', description: 'Le catalogue des démarches en ligne de la commune.' },
+    { name: 'Demandes', description: 'Les demandes du foyer : suivi, réponse, annulation.' },
+    { name: 'Agents', description: 'Validation des comptes et traitement des demandes par les agents de la mairie.' },
     { name: 'Documentation', description: 'Cette description.' },
   ],
   paths,

@@ -15,6 +15,8 @@ import type { PasswordResetService } from '../services/password-reset.service';
 import { loginSchema } from '../validation/account';
 import { validate } from '../validation/french-joi';
 import { openApiDocument } from './openapi';
+import type { RequestsService } from '../services/requests.service';
+import { addDemarcheRoutes } from './demarches';
 
 export interface ApiV1Deps {
   config: Config;
@@ -23,6 +25,7 @@ export interface ApiV1Deps {
     agents: AgentService;
     passwordReset: PasswordResetService;
     captcha: CaptchaService;
+    requests: RequestsService;
   };
 }
 
@@ -241,6 +244,9 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
     await agents.rejectAccount(currentAgent(req), req.commune, strictId(req.params.accountId), body(req));
     res.json({ status: 'rejected' });
   });
+
+  // ——— démarches: catalogue, the resident's requests, the agents' queue (api/v1/demarches.ts) ———
+  addDemarcheRoutes(router, deps.services);
 
   // Unknown API paths answer in JSON too, instead of falling through to the portal's pages.
   router.use((_req, _res, next) => {

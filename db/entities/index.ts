@@ -9,6 +9,7 @@ export * from './captcha';
 export * from './demarche-request';
 export * from './request-history';
 export * from './request-document';
+export * from './demarche-draft';
 
 import { Commune } from './commune';
 import { Agent } from './agent';
@@ -21,6 +22,7 @@ import { CaptchaChallenge } from './captcha';
 import { DemarcheRequest } from './demarche-request';
 import { RequestHistory } from './request-history';
 import { RequestDocument } from './request-document';
+import { DemarcheDraft } from './demarche-draft';
 
 export const ENTITIES = [Commune, Agent, Account, HouseholdMember, AccountHistory, Notification, PasswordReset, CaptchaChallenge,
-  DemarcheRequest, RequestHistory, RequestDocument];
+  DemarcheRequest, RequestHistory, RequestDocument, DemarcheDraft];

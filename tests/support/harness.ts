@@ -73,7 +73,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
 
   const dataSource = await openDatabase(config.databaseUrl, { poolSize: 5 });
   await dataSource.query('SET FOREIGN_KEY_CHECKS = 0');
-  for (const table of ['request_document', 'request_history', 'demarche_request', 'request_counter', 'household_member', 'account_history', 'password_reset', 'notification', 'account', 'agent', 'commune', 'sessions', 'rate_limit', 'captcha_challenge']) {
+  for (const table of ['demarche_draft', 'request_document', 'request_history', 'demarche_request', 'request_counter', 'household_member', 'account_history', 'password_reset', 'notification', 'account', 'agent', 'commune', 'sessions', 'rate_limit', 'captcha_challenge']) {
     await dataSource.query(`DELETE FROM ${table}`);
   }
   await dataSource.query('SET FOREIGN_KEY_CHECKS = 1');
@@ -93,6 +93,14 @@ export async function startHarness(name: string, env: Record<string, string> = {
     role: 'agent',
   });
   const saintClairAgent = await dataSource.getRepository(Agent).findOneByOrFail({ login: OTHER_AGENT.login });
+  // Démarche workflow ids carry the request number (BEA-2026-000001): as for account ids, each
+  // suite's numbers start in a block of their own, so two suites never start the same workflow id.
+  const numberBlock = 1000 * (1 + Math.floor(Math.random() * 900));
+  for (const communeId of [demo.commune.id, saintClair.id]) {
+    for (const year of [new Date().getFullYear() - 1, new Date().getFullYear(), new Date().getFullYear() + 1]) {
+      await dataSource.query('INSERT INTO request_counter (commune_id, year, last_sequence) VALUES (?, ?, ?)', [communeId, year, numberBlock]);
+    }
+  }
 
   const outbox = new Outbox(dataSource, createMailTransport(config), createSmsProvider(config));
   const clientConnection = await Connection.connect({ address: temporalAddress });
@@ -193,6 +201,31 @@ export class WebClient {
       body,
       redirect: 'manual',
     });
+    this.remember(res);
+    const text = await res.text();
+    const m = /name="_csrf" value="([^"]+)"/.exec(text);
+    if (m) this.csrf = m[1];
+    return { status: res.status, text, location: res.headers.get('location') };
+  }
+
+  /**
+   * Posts a multipart form as a browser does: the CSRF token first (the form's first hidden field),
+   * then the fields, then the files. Does not follow the redirect.
+   */
+  async postMultipart(
+    path: string,
+    fields: Record<string, string>,
+    files: Array<{ field: string; name: string; content: Buffer | string; type?: string }>,
+  ): Promise<{ status: number; text: string; location: string | null }> {
+    if (!this.csrf) await this.get('/');
+    const form = new FormData();
+    form.append('_csrf', this.csrf);
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    for (const f of files) {
+      const bytes = typeof f.content === 'string' ? Buffer.from(f.content) : f.content;
+      form.append(f.field, new Blob([new Uint8Array(bytes)], { type: f.type ?? 'application/octet-stream' }), f.name);
+    }
+    const res = await fetch(this.baseUrl + path, { method: 'POST', headers: this.headers(), body: form, redirect: 'manual' });
     this.remember(res);
     const text = await res.text();
     const m = /name="_csrf" value="([^"]+)"/.exec(text);

@@ -124,6 +124,9 @@ describe('OpenAPI description', () => {
         'changeSecurityQuestion', 'listMembers', 'addMember', 'updateMember', 'removeMember', 'startPasswordReset',
         'answerSecurityQuestion', 'resetPassword', 'agentLogin', 'listPendingAccounts', 'validateAccount', 'rejectAccount',
         'getOpenApiDocument',
+        'listServices', 'getService', 'listRequests', 'getRequest', 'cancelRequest', 'answerRequest',
+        'listRequestsForAgent', 'recordPaperDocument', 'requestDocuments', 'markRequestComplete', 'validateRequest',
+        'refuseRequest',
       ]),
     );
   });
