@@ -89,8 +89,8 @@ export class DocumentService {
 
   /** Where a stored file is on disk (the path is ours, made of a commune slug, a year and a uuid). */
   absolutePath(storagePath: string): string {
-    const full = path.resolve(this.options.dir, storagePath);
-    if (!full.startsWith(path.resolve(this.options.dir) + path.sep)) throw new Error(`Chemin de pièce invalide : ${storagePath}`);
+    const full = storedDocumentPath(this.options.dir, storagePath);
+    if (!full) throw new Error(`Chemin de pièce invalide : ${storagePath}`);
     return full;
   }
 
@@ -309,4 +309,11 @@ export class DocumentService {
       );
     });
   }
+}
+
+/** Where a stored document lives, or null when its recorded path would leave the documents folder. */
+export function storedDocumentPath(dir: string, storagePath: string): string | null {
+  const root = path.resolve(dir);
+  const full = path.resolve(root, storagePath);
+  return full.startsWith(root + path.sep) ? full : null;
 }

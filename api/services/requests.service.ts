@@ -2,9 +2,9 @@
 // office's queue and full view, the agents' and residents' actions (Updates on the démarche
 // workflow), and the stored documents. Every read goes through the commune (agents) or the
 // household (residents): another commune's or household's number is a 404, nothing more.
+import { storedDocumentPath } from './documents.service';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { In, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
 import {
   Account,
@@ -284,12 +284,9 @@ export class RequestsService {
       ? await this.deps.dataSource.getRepository(RequestDocument).findOneBy({ id: documentId, requestId: request.id })
       : null;
     if (!row || row.mode !== 'upload' || !row.storagePath) throw new NotFoundError("Cette pièce n'existe pas dans cette demande.");
-    const root = path.resolve(this.deps.documentsDir);
-    const file = path.resolve(root, row.storagePath);
-    // Storage paths are written by the server; still, a relative one must stay under the root.
-    if (!path.isAbsolute(row.storagePath) && !file.startsWith(root + path.sep)) {
-      throw new NotFoundError("Cette pièce n'existe pas dans cette demande.");
-    }
+    // Storage paths are written by the server; still, none may lead out of the documents folder.
+    const file = storedDocumentPath(this.deps.documentsDir, row.storagePath);
+    if (!file) throw new NotFoundError("Cette pièce n'existe pas dans cette demande.");
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) throw new NotFoundError('Le fichier de cette pièce est introuvable.');
     return {
