@@ -151,7 +151,7 @@ export function createApp(deps: AppDeps): PortalApp {
     verifyCsrf(req, res, next);
   });
 
-  const services = { accounts, agents, passwordReset, captcha, demarches, requests };
+  const services = { accounts, agents, passwordReset, captcha, demarches, requests, documents, drafts };
   // Answered or expired challenges are of no use: drop them hourly so the table stays small.
   const captchaPurge = setInterval(() => {
     captcha.purgeExpired().catch((err: unknown) => log(err));

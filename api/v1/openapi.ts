@@ -71,6 +71,7 @@ const schemas: Record<string, Schema> = {
         enum: [
           'validation', 'unauthenticated', 'forbidden', 'account_not_validated', 'csrf', 'not_found', 'conflict',
           'reset_link_invalid', 'throttled', 'too_large', 'bad_json', 'bad_request', 'internal',
+          'unsupported_media_type', 'too_many_fields', 'too_many_files', 'storage',
         ],
       }),
       message: string('Message en français, à afficher à l’usager.'),
@@ -447,6 +448,59 @@ const schemas: Record<string, Schema> = {
   ReponseDemande: object(['message'], {
     message: string('Réponse de l’usager à la demande d’informations.', { maxLength: MAX_TEXT_LENGTH }),
   }),
+
+  EtapeBrouillon: object(['etape', 'reponses'], {
+    etape: string('Clé de l’étape (voir les étapes de la démarche).'),
+    reponses: {
+      type: 'object',
+      description: 'Les réponses de l’étape, indexées par nom de champ ; les champs de l’étape absents sont vidés.',
+      additionalProperties: true,
+    },
+    membre: {
+      description: `Avec la première étape, la personne concernée : l’identifiant d’un membre du foyer, ou « titulaire » ` +
+        '(démarche pour un adulte ou pour tous). Ignoré aux autres étapes.',
+      oneOf: [{ type: 'integer' }, { type: 'string' }],
+    },
+  }),
+
+  PieceBrouillon: object(['cle', 'libelle', 'mode', 'nomFichier', 'tailleOctets'], {
+    cle: string('Clé de la pièce.'),
+    libelle: string('Libellé de la pièce.'),
+    mode: string('« upload » : fichier joint ; « paper » : envoyée par courrier.', { enum: ['upload', 'paper'] }),
+    nomFichier: string('Nom du fichier joint, ou null.', { nullable: true }),
+    tailleOctets: { type: 'integer', nullable: true, description: 'Taille du fichier joint, ou null.' },
+  }),
+
+  Brouillon: object(['demarche', 'cle', 'membre', 'reponses', 'pieces'], {
+    demarche: string('Code de la démarche.'),
+    cle: string('Clé d’envoi du brouillon, à renvoyer à POST /services/{code}/submit.'),
+    membre: { type: 'integer', nullable: true, description: 'Membre du foyer concerné, ou null (le titulaire).' },
+    reponses: { type: 'object', description: 'Les réponses enregistrées, indexées par nom de champ.', additionalProperties: true },
+    pieces: { type: 'array', items: schemaRef('PieceBrouillon') },
+  }, { description: 'Le brouillon d’une démarche, enregistré à chaque étape.' }),
+
+  PieceParCourrier: object(['piece', 'mode'], {
+    piece: string('Clé de la pièce que l’usager enverra par courrier.'),
+    mode: string('Toujours « courrier ».', { enum: ['courrier'] }),
+  }),
+
+  PiecesJointes: {
+    type: 'object',
+    description:
+      'Un champ fichier par pièce, nommé « fichier_<clé de la pièce> » (un fichier par pièce). PDF, JPEG ou PNG selon ' +
+      'la pièce, type lu dans le contenu ; 10 Mo par fichier par défaut.',
+    additionalProperties: { type: 'string', format: 'binary' },
+  },
+
+  EnvoiDemande: object(['cle'], {
+    cle: string('Clé d’envoi du brouillon (champ « cle » du brouillon). La même clé renvoyée donne la même demande.'),
+  }),
+
+  DemandeEnvoyee: object(['number', 'status', 'url'], {
+    number: string('Numéro de la demande, à rappeler sur tout courrier (BEA-2026-000123).'),
+    status: string('Statut de la demande.', { enum: [...DEMARCHE_STATUSES] }),
+    url: string('Adresse de la demande dans l’API (GET).'),
+  }),
 };
 
 const errorExample = (code: string, message: string, fields: Record<string, string> = {}) => ({
@@ -495,6 +549,16 @@ const responses: Record<string, Schema> = {
   Invalide: errorResponse(
     'Données à corriger : un message par champ dans « fields ».',
     errorExample('validation', 'Certaines informations sont à corriger.', { prenom: 'Le prénom est obligatoire.' }),
+  ),
+  TropVolumineux: errorResponse(
+    'Fichier trop lourd, ou trop de fichiers ou de champs dans le formulaire.',
+    errorExample('too_large', '« Justificatif de domicile » : Le fichier dépasse 10 Mo.', {
+      'fichier_justificatif-domicile': 'Le fichier dépasse 10 Mo.',
+    }),
+  ),
+  TypeNonAccepte: errorResponse(
+    'Le corps n’est ni du JSON ni un formulaire multipart/form-data.',
+    errorExample('unsupported_media_type', 'Le formulaire doit être envoyé en multipart/form-data.'),
   ),
   TropDeTentatives: errorResponse(
     'Trop de tentatives infructueuses : réessayez après le délai indiqué par l’en-tête Retry-After.',
@@ -900,6 +964,81 @@ const paths: Record<string, Record<string, Schema>> = {
       security: PUBLIC,
       parameters: ['code'],
       responses: { 200: ok('La démarche.', schemaRef('ServiceDetail')), 404: responseRef('Introuvable') },
+    }),
+  },
+  '/services/{code}/draft': {
+    put: operation({
+      operationId: 'saveDraft',
+      tag: 'Démarches',
+      summary: 'Enregistrer une étape du brouillon',
+      description:
+        'Vérifie les réponses d’une étape (messages en français par champ) puis les enregistre dans le brouillon de la ' +
+        'démarche, créé au premier appel : l’usager peut revenir plus tard. Un compte pas encore validé le peut aussi.',
+      security: SESSION_AND_CSRF,
+      parameters: ['code'],
+      requestBody: { schema: 'EtapeBrouillon', description: 'L’étape et ses réponses.' },
+      responses: {
+        200: ok('Le brouillon enregistré.', schemaRef('Brouillon')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
+  '/services/{code}/draft/documents': {
+    post: {
+      ...operation({
+        operationId: 'uploadDocument',
+        tag: 'Démarches',
+        summary: 'Joindre une pièce au brouillon',
+        description:
+          'En multipart/form-data : un ou plusieurs fichiers, chacun dans le champ « fichier_<clé> », qui remplacent ceux ' +
+          'déjà joints pour ces pièces. En JSON { piece, mode: « courrier » } : la pièce sera envoyée par la poste (si la ' +
+          'démarche le permet). Un fichier refusé (type, taille, vide, nom avec un chemin) n’est pas gardé.',
+        security: SESSION_AND_CSRF,
+        parameters: ['code'],
+        responses: {
+          200: ok('Les pièces du brouillon.', { type: 'array', items: schemaRef('PieceBrouillon') }),
+          401: responseRef('NonAuthentifie'),
+          403: responseRef('CsrfInvalide'),
+          404: responseRef('Introuvable'),
+          409: responseRef('Conflit'),
+          413: responseRef('TropVolumineux'),
+          415: responseRef('TypeNonAccepte'),
+          422: responseRef('Invalide'),
+        },
+      }),
+      requestBody: {
+        required: true,
+        description: 'Les fichiers, ou la pièce envoyée par courrier.',
+        content: {
+          ...jsonContent(schemaRef('PieceParCourrier')),
+          'multipart/form-data': { schema: schemaRef('PiecesJointes') },
+        },
+      },
+    },
+  },
+  '/services/{code}/submit': {
+    post: operation({
+      operationId: 'submitRequest',
+      tag: 'Démarches',
+      summary: 'Envoyer la demande',
+      description:
+        'Vérifie tout le brouillon puis crée la demande (numéro BEA-AAAA-NNNNNN) ; un accusé de réception est envoyé. ' +
+        'Idempotent : la même clé renvoyée donne la même demande, avec 200 au lieu de 201.',
+      security: SESSION_AND_CSRF,
+      parameters: ['code'],
+      requestBody: { schema: 'EnvoiDemande', description: 'La clé d’envoi du brouillon.' },
+      responses: {
+        200: ok('Demande déjà envoyée avec cette clé.', schemaRef('DemandeEnvoyee')),
+        201: ok('Demande envoyée.', schemaRef('DemandeEnvoyee')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        409: responseRef('Conflit'),
+        422: responseRef('Invalide'),
+      },
     }),
   },
   '/requests': {

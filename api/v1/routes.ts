@@ -16,6 +16,9 @@ import { loginSchema } from '../validation/account';
 import { validate } from '../validation/french-joi';
 import { openApiDocument } from './openapi';
 import type { RequestsService } from '../services/requests.service';
+import type { DemarcheService } from '../services/demarches.service';
+import type { DocumentService } from '../services/documents.service';
+import type { DraftService } from '../services/drafts.service';
 import { addDemarcheRoutes } from './demarches';
 
 export interface ApiV1Deps {
@@ -26,6 +29,9 @@ export interface ApiV1Deps {
     passwordReset: PasswordResetService;
     captcha: CaptchaService;
     requests: RequestsService;
+    demarches: DemarcheService;
+    documents: DocumentService;
+    drafts: DraftService;
   };
 }
 

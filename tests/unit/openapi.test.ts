@@ -36,7 +36,7 @@ interface Operation {
   description: string;
   security: Array<Record<string, string[]>>;
   parameters?: Array<{ $ref: string }>;
-  requestBody?: { content: { 'application/json': { schema: Json } } };
+  requestBody?: { content: { 'application/json': { schema: Json }; 'multipart/form-data'?: { schema: Json } } };
   responses: Record<string, Json>;
 }
 
@@ -126,7 +126,7 @@ describe('OpenAPI description', () => {
         'getOpenApiDocument',
         'listServices', 'getService', 'listRequests', 'getRequest', 'cancelRequest', 'answerRequest',
         'listRequestsForAgent', 'recordPaperDocument', 'requestDocuments', 'markRequestComplete', 'validateRequest',
-        'refuseRequest',
+        'refuseRequest', 'saveDraft', 'submitRequest', 'uploadDocument',
       ]),
     );
   });
@@ -170,6 +170,8 @@ describe('OpenAPI description', () => {
       expect(declared.filter((p) => p.in === 'path').map((p) => p.name).sort()).toEqual(templated.sort());
       if (op.requestBody) {
         expect(op.requestBody.content['application/json'].schema.$ref).toMatch(/^#\/components\/schemas\//);
+        const multipart = op.requestBody.content['multipart/form-data'];
+        if (multipart) expect(multipart.schema.$ref).toMatch(/^#\/components\/schemas\//);
         expect(codes).toContain('422');
       }
     },
