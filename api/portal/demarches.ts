@@ -654,27 +654,35 @@ export function demarcheRoutes(deps: DemarcheRoutesDeps): Router {
     if (files.length === 0) {
       return renderRequest(req, res, request.number, { status: 422, message: 'Choisissez au moins un fichier à envoyer.' });
     }
+    // The rows are written before the workflow hears of them: once it says «Complet», the
+    // documents it counted are already on record. A refused action takes them back.
+    const receivedAt = new Date();
+    const rows = await dataSource.transaction(async (em) => {
+      const ids: number[] = [];
+      for (const f of files) {
+        const { identifiers } = await em.getRepository(RequestDocument).insert({
+          requestId: request.id,
+          documentKey: f.key,
+          mode: 'upload',
+          state: 'received',
+          fileName: f.fileName,
+          mimeType: f.mimeType,
+          sizeBytes: f.sizeBytes,
+          sha256: f.sha256,
+          storagePath: f.storagePath,
+          receivedAt,
+          receivedBy: 'resident',
+        });
+        ids.push(identifiers[0].id as number);
+      }
+      return ids;
+    });
     try {
       await processes.demarcheUpdate(req.commune.slug, request.number, provideDocumentsUpdate, { documentKeys: files.map((f) => f.key) });
     } catch (err) {
+      await dataSource.getRepository(RequestDocument).delete(rows);
       await documents.discard(files);
       return refusedOn(req, res, request.number)(err);
-    }
-    const receivedAt = new Date();
-    for (const f of files) {
-      await dataSource.getRepository(RequestDocument).insert({
-        requestId: request.id,
-        documentKey: f.key,
-        mode: 'upload',
-        state: 'received',
-        fileName: f.fileName,
-        mimeType: f.mimeType,
-        sizeBytes: f.sizeBytes,
-        sha256: f.sha256,
-        storagePath: f.storagePath,
-        receivedAt,
-        receivedBy: 'resident',
-      });
     }
     req.session.flash = { kind: 'success', message: files.length > 1 ? 'Vos pièces ont été transmises.' : 'Votre pièce a été transmise.' };
     res.redirect(303, `/demandes/${request.number}`);
