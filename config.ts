@@ -24,6 +24,7 @@ export interface Config {
     cliPath: string | undefined;
     uiPort: number;
     devDbFile: string;
+    workflowBundlePath: string | undefined;
   };
   sessionSecret: string;
   mail: {
@@ -67,6 +68,8 @@ const schema = Joi.object({
   // Read by scripts/temporal-cli.ts: '0' forbids the SDK's download of the CLI.
   TEMPORAL_CLI_DOWNLOAD: Joi.string().valid('0', '1').default('1'),
   TEMPORAL_UI_PORT: Joi.number().port().default(8233),
+  // A workflow bundle built ahead of time (bundleWorkflowCode); unset, the worker bundles at start.
+  WORKFLOW_BUNDLE_PATH: Joi.string().empty(''),
   TEMPORAL_DEV_DB_FILE: Joi.string().default('.data/temporal-dev.db'),
   SESSION_SECRET: Joi.string().min(32).when('NODE_ENV', {
     is: 'production',
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cliPath: value.TEMPORAL_CLI_PATH,
       uiPort: value.TEMPORAL_UI_PORT,
       devDbFile: value.TEMPORAL_DEV_DB_FILE,
+      workflowBundlePath: value.WORKFLOW_BUNDLE_PATH,
     },
     sessionSecret: value.SESSION_SECRET,
     mail: { smtpUrl: value.SMTP_URL, from: value.MAIL_FROM },

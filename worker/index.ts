@@ -1,5 +1,6 @@
 // The worker process: runs every workflow and activity of the portal.
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/data-source';
@@ -15,7 +16,10 @@ async function main(): Promise<void> {
   const dataSource = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const outbox = new Outbox(dataSource, createMailTransport(config), createSmsProvider(config));
-  const worker = await createPortalWorker({ config, connection, dataSource, outbox, catalogue: Catalogues.load() });
+  const workflowBundle = config.temporal.workflowBundlePath
+    ? { code: readFileSync(config.temporal.workflowBundlePath, 'utf8') }
+    : undefined;
+  const worker = await createPortalWorker({ config, connection, dataSource, outbox, catalogue: Catalogues.load(), workflowBundle });
   // SIGTERM/SIGINT make the SDK stop polling and drain in-flight tasks before run() resolves.
   await worker.run();
   await connection.close();
