@@ -5,8 +5,8 @@ import { randomBytes, createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { Account, AccountHistory, Agent, Commune, PasswordReset } from '../db/entities';
-import { isPermanentDeliveryError } from '../notify/errors';
-import type { DeliveryInput, Outbox } from '../notify/outbox';
+import type { Outbox } from '../notify/outbox';
+import { deliver, residentAddress } from './delivery';
 import { formatParisDateTime } from '../domain/dates';
 
 export interface AccountActivityDeps {
@@ -38,17 +38,6 @@ export function createAccountActivities(deps: AccountActivityDeps) {
 
   const common = (commune: Commune) => ({ communeName: commune.name, portalUrl: publicUrl });
 
-  /** A message that can never be delivered (invalid address, refused by the provider) is not retried. */
-  async function deliver(input: DeliveryInput): Promise<void> {
-    try {
-      await outbox.deliver(input);
-    } catch (err) {
-      if (isPermanentDeliveryError(err)) {
-        throw ApplicationFailure.nonRetryable((err as Error).message, 'PermanentDeliveryError');
-      }
-      throw err;
-    }
-  }
 
   return {
     async accountExists(accountId: number): Promise<boolean> {
@@ -57,7 +46,7 @@ export function createAccountActivities(deps: AccountActivityDeps) {
 
     async sendIdentifierMail(accountId: number): Promise<void> {
       const { account, commune } = await load(accountId);
-      await deliver({
+      await deliver(outbox, {
         key: `account:${accountId}:identifier`,
         communeId: commune.id,
         channel: 'email',
@@ -74,7 +63,7 @@ export function createAccountActivities(deps: AccountActivityDeps) {
 
     async notifyAgentsOfNewAccount(accountId: number): Promise<void> {
       const { account, commune } = await load(accountId);
-      await deliver({
+      await deliver(outbox, {
         key: `account:${accountId}:new-for-agents`,
         communeId: commune.id,
         channel: 'email',
@@ -87,7 +76,7 @@ export function createAccountActivities(deps: AccountActivityDeps) {
     async sendAccountEscalation(accountId: number, reminderNumber: number): Promise<void> {
       const { account, commune } = await load(accountId);
       if (account.status !== 'pending') return; // decided meanwhile: nothing to chase
-      await deliver({
+      await deliver(outbox, {
         key: `account:${accountId}:escalation:${reminderNumber}`,
         communeId: commune.id,
         channel: 'email',
@@ -139,12 +128,10 @@ export function createAccountActivities(deps: AccountActivityDeps) {
       const { account, commune } = await load(accountId);
       if (account.status === 'pending') throw new Error('Aucune décision enregistrée pour ce compte.');
       const template = account.status === 'validated' ? 'account-validated' : 'account-rejected';
-      const bySms = account.communicationChannel === 'sms' && account.phone;
-      await deliver({
+      await deliver(outbox, {
         key: `account:${accountId}:decision`,
         communeId: commune.id,
-        channel: bySms ? 'sms' : 'email',
-        to: bySms ? (account.phone as string) : account.email,
+        ...residentAddress(account),
         template,
         data: {
           ...common(commune),
@@ -159,7 +146,7 @@ export function createAccountActivities(deps: AccountActivityDeps) {
     /** Security notice after a password change or reset: the holder learns of it at once. */
     async notifyPasswordChanged(input: { accountId: number; changeId: string; changedAt: string }): Promise<void> {
       const { account, commune } = await load(input.accountId);
-      await deliver({
+      await deliver(outbox, {
         key: `password-changed:${input.changeId}`,
         communeId: commune.id,
         channel: 'email',
@@ -190,7 +177,7 @@ export function createAccountActivities(deps: AccountActivityDeps) {
         expiresAt: new Date(now().getTime() + PASSWORD_RESET_TTL_MINUTES * 60_000),
         usedAt: null,
       });
-      await deliver({
+      await deliver(outbox, {
         key,
         communeId: commune.id,
         channel: 'email',

@@ -7,8 +7,8 @@ import { Account, Commune, DemarcheRequest, HouseholdMember, RequestDocument, Re
 import { formatParisDate, formatParisDateTime } from '../domain/dates';
 import { STATUS_LABELS, type DemarcheStatus } from '../domain/demarche-status';
 import type { DemarcheDefinition } from '../domain/catalogue';
-import { isPermanentDeliveryError } from '../notify/errors';
-import type { DeliveryInput, Outbox } from '../notify/outbox';
+import type { Outbox } from '../notify/outbox';
+import { deliver, residentAddress } from './delivery';
 
 export interface CatalogueLookup {
   find(communeSlug: string, code: string, version?: number): DemarcheDefinition | undefined;
@@ -53,19 +53,6 @@ export function createDemarcheActivities(deps: DemarcheActivityDeps) {
     return { request, account, commune, member, definition };
   }
 
-  async function deliver(input: DeliveryInput): Promise<void> {
-    try {
-      await outbox.deliver(input);
-    } catch (err) {
-      if (isPermanentDeliveryError(err)) throw ApplicationFailure.nonRetryable((err as Error).message, 'PermanentDeliveryError');
-      throw err;
-    }
-  }
-
-  function toResident(ctx: Awaited<ReturnType<typeof load>>) {
-    const bySms = ctx.account.communicationChannel === 'sms' && ctx.account.phone;
-    return { channel: bySms ? ('sms' as const) : ('email' as const), to: bySms ? (ctx.account.phone as string) : ctx.account.email };
-  }
 
   const requestUrl = (r: DemarcheRequest) => `${publicUrl}/demandes/${encodeURIComponent(r.number)}`;
 
@@ -127,8 +114,8 @@ export function createDemarcheActivities(deps: DemarcheActivityDeps) {
       const ctx = await load(requestId);
       const paper = await dataSource.getRepository(RequestDocument).findBy({ requestId, mode: 'paper', state: 'expected' });
       const labels = new Map(ctx.definition.documents.map((d) => [d.key, d.label]));
-      const { channel, to } = toResident(ctx);
-      await deliver({
+      const { channel, to } = residentAddress(ctx.account);
+      await deliver(outbox, {
         key: `demarche:${requestId}:receipt`,
         communeId: ctx.commune.id,
         channel,
@@ -152,7 +139,7 @@ export function createDemarcheActivities(deps: DemarcheActivityDeps) {
 
     async notifyAgentsOfNewRequest(requestId: number): Promise<void> {
       const ctx = await load(requestId);
-      await deliver({
+      await deliver(outbox, {
         key: `demarche:${requestId}:new-for-agents`,
         communeId: ctx.commune.id,
         channel: 'email',
@@ -178,8 +165,8 @@ export function createDemarcheActivities(deps: DemarcheActivityDeps) {
         .getRepository(RequestHistory)
         .findOneByOrFail({ requestId: input.requestId, eventKey: input.eventKey });
       const status = history.toStatus as DemarcheStatus;
-      const { channel, to } = toResident(ctx);
-      await deliver({
+      const { channel, to } = residentAddress(ctx.account);
+      await deliver(outbox, {
         key: `demarche:${input.requestId}:event:${input.eventKey}`,
         communeId: ctx.commune.id,
         channel,
@@ -205,8 +192,8 @@ export function createDemarcheActivities(deps: DemarcheActivityDeps) {
       const received = new Set(
         (await dataSource.getRepository(RequestDocument).findBy({ requestId, state: 'received' })).map((d) => d.documentKey),
       );
-      const { channel, to } = toResident(ctx);
-      await deliver({
+      const { channel, to } = residentAddress(ctx.account);
+      await deliver(outbox, {
         key: `demarche:${requestId}:reminder:${closeAtMs}`,
         communeId: ctx.commune.id,
         channel,

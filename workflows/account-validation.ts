@@ -6,11 +6,11 @@ import {
   condition,
   defineQuery,
   defineUpdate,
-  log,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { notify } from './notify';
 import { COMMUNE, PROCESS_KIND, PROCESS_STATUS } from './search-attributes';
 import type { AccountActivities } from '../activities/accounts';
 
@@ -143,17 +143,4 @@ export async function accountValidation(input: AccountValidationInput): Promise<
   await notify(() => acts.notifyResidentOfAccountDecision(accountId));
   await condition(allHandlersFinished);
   return final;
-}
-
-/**
- * Notifications are retried until delivered; only a message that can never be delivered
- * (refused address) fails for good. That must not undo the decision: the failure stays
- * visible in the workflow history and the process goes on.
- */
-async function notify(send: () => Promise<void>): Promise<void> {
-  try {
-    await send();
-  } catch (err) {
-    log.warn('Notification impossible à remettre', { error: err instanceof Error ? err.message : String(err) });
-  }
 }

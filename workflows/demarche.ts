@@ -9,13 +9,13 @@ import {
   condition,
   defineQuery,
   defineUpdate,
-  log,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { DemarcheActivities } from '../activities/demarches';
 import { applyEvent, isFinal, type DemarcheEvent, type DemarcheStatus } from '../domain/demarche-status';
+import { notify } from './notify';
 import { COMMUNE, DEMARCHE_CODE, PROCESS_KIND, PROCESS_STATUS, REQUEST_NUMBER } from './search-attributes';
 
 export const DEMARCHE_KIND = 'demarche';
@@ -245,13 +245,4 @@ export async function demarche(input: DemarcheInput): Promise<DemarcheStatus> {
   }
   await condition(allHandlersFinished);
   return status;
-}
-
-/** A notification that can never be delivered must not undo the request's progress. */
-async function notify(send: () => Promise<void>): Promise<void> {
-  try {
-    await send();
-  } catch (err) {
-    log.warn('Notification impossible à remettre', { error: err instanceof Error ? err.message : String(err) });
-  }
 }

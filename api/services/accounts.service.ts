@@ -26,7 +26,7 @@ import {
 import { validate } from '../validation/french-joi';
 import type { Processes } from './processes';
 import { hashSecret, normaliseAnswer, verifyAgainstDecoy, verifySecret } from './secrets';
-import type { Throttle } from './throttle';
+import { LOGIN_LOCK_MESSAGE, retryLater, type Throttle } from './throttle';
 
 export interface IdentityValues { civilite: string; prenom: string; nom: string; date_naissance: string }
 export interface ContactValues {
@@ -49,11 +49,8 @@ export interface SignupDraft {
 }
 
 export const MAX_MEMBERS = 12;
-const LOGIN_LOCK_MESSAGE = (minutes: number) =>
-  `Trop de tentatives de connexion infructueuses : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
 
-const SIGNUP_LOCK_MESSAGE = (minutes: number) =>
-  `Trop de créations de compte depuis cette adresse : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
+const SIGNUP_LOCK_MESSAGE = retryLater('Trop de créations de compte depuis cette adresse');
 
 export interface AccountServiceDeps {
   dataSource: DataSource;

@@ -6,10 +6,8 @@ import { rejectionSchema } from '../validation/account';
 import { validate } from '../validation/french-joi';
 import type { Processes } from './processes';
 import { verifyAgainstDecoy, verifySecret } from './secrets';
-import type { Throttle } from './throttle';
+import { LOGIN_LOCK_MESSAGE, type Throttle } from './throttle';
 
-const LOCK_MESSAGE = (minutes: number) =>
-  `Trop de tentatives de connexion infructueuses : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
 
 export interface PendingAccount {
   account: Account;
@@ -28,11 +26,11 @@ export class AgentService {
   /** Agents log in on their own commune's portal only. */
   async authenticate(commune: Commune, login: string, password: string, ip: string): Promise<Agent> {
     const keys = [`agent:${login.trim().toLowerCase()}`, `ip:${ip}`];
-    await this.deps.loginThrottle.assertAllowed(keys, LOCK_MESSAGE);
+    await this.deps.loginThrottle.assertAllowed(keys, LOGIN_LOCK_MESSAGE);
     const agent = await this.deps.dataSource.getRepository(Agent).findOneBy({ login: login.trim().toLowerCase(), communeId: commune.id });
     const ok = agent ? await verifySecret(agent.passwordHash, password) : await verifyAgainstDecoy(password);
     if (!agent || !ok) {
-      await this.deps.loginThrottle.recordFailure(keys, LOCK_MESSAGE);
+      await this.deps.loginThrottle.recordFailure(keys, LOGIN_LOCK_MESSAGE);
       throw new UnauthenticatedError('Identifiant ou mot de passe incorrect.');
     }
     await this.deps.loginThrottle.reset(keys[0]);

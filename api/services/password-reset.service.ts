@@ -9,11 +9,10 @@ import { frenchMessages, validate } from '../validation/french-joi';
 import type { AccountService } from './accounts.service';
 import type { Processes } from './processes';
 import { hashSecret, normaliseAnswer, sha256Hex, verifySecret } from './secrets';
-import type { Throttle } from './throttle';
+import { retryLater, type Throttle } from './throttle';
 import Joi from 'joi';
 
-const ANSWER_LOCK_MESSAGE = (minutes: number) =>
-  `Trop de réponses incorrectes : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
+const ANSWER_LOCK_MESSAGE = retryLater('Trop de réponses incorrectes');
 
 export class ResetLinkInvalidError extends AppError {
   constructor() {

@@ -3,6 +3,15 @@ import type { Pool } from 'mysql2';
 import { RateLimiterMySQL, RateLimiterRes } from 'rate-limiter-flexible';
 import { ThrottledError } from '../errors';
 
+/** «<why> : réessayez dans N minute(s).», the message every lock shows. */
+export const retryLater =
+  (why: string) =>
+  (minutes: number): string =>
+    `${why} : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`;
+
+/** Shared by residents' and agents' logins. */
+export const LOGIN_LOCK_MESSAGE = retryLater('Trop de tentatives de connexion infructueuses');
+
 export interface ThrottleRule {
   /** Failures allowed within the window before the key is locked. */
   attempts: number;
