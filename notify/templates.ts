@@ -102,6 +102,47 @@ export interface MailTemplateData {
     closeDateText: string;
     requestUrl: string;
   };
+  /** To the requester of a civil-status certificate (no account): the number and the tracking link. */
+  'civil-status-receipt': CommonTemplateData & CivilStatusSummary & {
+    /** «mardi 2 décembre 2025 à 14 h 05» */
+    submittedText: string;
+    /** Where the certificate will be posted, one item per line. */
+    addressLines: string[];
+    /** The commune's processing delay, in business days. */
+    processingDays: number;
+    /** The secret tracking page: whoever has it sees the status (no account needed). */
+    trackingUrl: string;
+  };
+  'civil-status-new-for-agents': CommonTemplateData & CivilStatusSummary & {
+    /** «Vous êtes : Son père, sa mère…» as the requester answered. */
+    relationLabel: string;
+    submittedText: string;
+    /** «vendredi 5 décembre 2025 à 23 h 59» */
+    deadlineText: string;
+    backOfficeUrl: string;
+  };
+  /** The processing delay is over and no agent decided: sent at the deadline, then every interval. */
+  'civil-status-reminder-for-agents': CommonTemplateData & CivilStatusSummary & {
+    submittedText: string;
+    deadlineText: string;
+    /** 0 at the deadline, then 1, 2… */
+    reminderNumber: number;
+    backOfficeUrl: string;
+  };
+  /** The certificate was issued and posted, or the request refused (with its reason). */
+  'civil-status-decided': CommonTemplateData & CivilStatusSummary & {
+    status: 'envoyee' | 'refusee';
+    statusLabel: string;
+    /** The refusal reason; null when issued. */
+    reason: string | null;
+    /** Where the certificate was posted, one item per line. */
+    addressLines: string[];
+    /** «mercredi 3 décembre 2025» */
+    decidedText: string;
+    /** Where to write to the mairie (the commune's postal address, several lines). */
+    mairieAddress: string;
+    trackingUrl: string;
+  };
 }
 
 export interface SmsTemplateData {
@@ -110,6 +151,18 @@ export interface SmsTemplateData {
   'demarche-receipt': MailTemplateData['demarche-receipt'];
   'demarche-status-changed': MailTemplateData['demarche-status-changed'];
   'demarche-reminder': MailTemplateData['demarche-reminder'];
+}
+
+/** How a civil-status request is named in its mails. */
+export interface CivilStatusSummary {
+  /** BEA-2026-000124 */
+  number: string;
+  /** «Jean Martin», as typed by the requester. */
+  requesterName: string;
+  /** «Acte de naissance» */
+  actLabel: string;
+  /** «Extrait avec filiation — acte de naissance de Léa Martin, date de naissance : 3 mars 1990 (2 exemplaires)» */
+  actDescription: string;
 }
 
 /** How a request is named to the resident and to agents. */

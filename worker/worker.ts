@@ -26,6 +26,7 @@ export async function createPortalWorker(deps: PortalWorkerDeps): Promise<Worker
       dataSource: deps.dataSource,
       outbox: deps.outbox,
       publicUrl: config.publicUrl,
+      linkSecret: config.sessionSecret,
       catalogue: deps.catalogue,
     }),
     ...(deps.workflowBundle

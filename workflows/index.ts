@@ -3,3 +3,4 @@ export { accountValidation } from './account-validation';
 export { passwordReset } from './password-reset';
 export { passwordChanged } from './password-changed';
 export { demarche } from './demarche';
+export { civilStatusRequest } from './civil-status';

@@ -5,9 +5,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { QueryFailedError } from 'typeorm';
 import { Account, Commune, DemarcheRequest, HouseholdMember, RequestDocument } from '../../db/entities';
 import type { DemarcheDefinition } from '../../domain/catalogue';
-import { communePrefix, formatRequestNumber, requestYear } from '../../domain/request-number';
 import { NotFoundError, ValidationError } from '../errors';
 import type { Processes } from './processes';
+import { allocateRequestNumber } from './request-numbers';
 
 /** A document as the resident supplies it at submission. */
 export type SubmittedDocument =
@@ -82,15 +82,7 @@ export class DemarcheService {
 
   private async insert(em: EntityManager, commune: Commune, account: Account, s: Submission): Promise<DemarcheRequest> {
     const submittedAt = this.now();
-    const year = requestYear(submittedAt);
-    // One counter row per commune and year; LAST_INSERT_ID hands this transaction its number.
-    await em.query(
-      `INSERT INTO request_counter (commune_id, year, last_sequence) VALUES (?, ?, LAST_INSERT_ID(1))
-       ON DUPLICATE KEY UPDATE last_sequence = LAST_INSERT_ID(last_sequence + 1)`,
-      [commune.id, year],
-    );
-    const [{ sequence }] = (await em.query('SELECT LAST_INSERT_ID() AS sequence')) as Array<{ sequence: number | string }>;
-    const number = formatRequestNumber(communePrefix(commune.slug), year, Number(sequence));
+    const number = await allocateRequestNumber(em, commune, submittedAt);
     const row = em.getRepository(DemarcheRequest).create({
       communeId: commune.id,
       accountId: account.id,

@@ -13,6 +13,7 @@ import {
 import { passwordResetWorkflowId, type PasswordResetInput } from '../../workflows/password-reset';
 import { passwordChangedWorkflowId } from '../../workflows/password-changed';
 import { demarcheWorkflowId, type DemarcheInput } from '../../workflows/demarche';
+import { civilStatusWorkflowId, type CivilStatusInput } from '../../workflows/civil-status';
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../errors';
 
@@ -46,6 +47,15 @@ export class Processes {
       taskQueue: this.options.taskQueue,
       workflowId: demarcheWorkflowId(input.communeSlug, input.number),
       args: [input],
+    });
+  }
+
+  async startCivilStatusRequest(input: Omit<CivilStatusInput, 'reminderIntervalMs'>): Promise<void> {
+    await this.options.client.workflow.start('civilStatusRequest', {
+      taskQueue: this.options.taskQueue,
+      workflowId: civilStatusWorkflowId(input.communeSlug, input.number),
+      // Agents are reminded of an overdue certificate as often as of an overdue account.
+      args: [{ ...input, reminderIntervalMs: this.options.accountReminderIntervalMs } satisfies CivilStatusInput],
     });
   }
 
@@ -86,7 +96,21 @@ export class Processes {
     update: UpdateDefinition<Ret, Args>,
     ...args: Args
   ): Promise<Ret> {
-    const handle = this.options.client.workflow.getHandle(demarcheWorkflowId(communeSlug, number));
+    return this.update(demarcheWorkflowId(communeSlug, number), update, args);
+  }
+
+  /** An agent's decision on a civil-status request; a refusal by the validator is a 409. */
+  async civilStatusUpdate<Ret, Args extends unknown[]>(
+    communeSlug: string,
+    number: string,
+    update: UpdateDefinition<Ret, Args>,
+    ...args: Args
+  ): Promise<Ret> {
+    return this.update(civilStatusWorkflowId(communeSlug, number), update, args);
+  }
+
+  private async update<Ret, Args extends unknown[]>(workflowId: string, update: UpdateDefinition<Ret, Args>, args: Args): Promise<Ret> {
+    const handle = this.options.client.workflow.getHandle(workflowId);
     try {
       // The overloads split «no argument» from «some»: one generic call fits neither, hence the cast.
       return await handle.executeUpdate(update as unknown as UpdateDefinition<Ret, [unknown]>, { args: args as unknown as [unknown] });

@@ -25,6 +25,10 @@ export class Commune {
   @Column({ name: 'agents_email', type: 'varchar', length: 254 })
   agentsEmail!: string;
 
+  /** Business days announced for a civil-status certificate; agents are reminded past them. */
+  @Column({ name: 'civil_status_processing_days', type: 'tinyint', default: 5 })
+  civilStatusProcessingDays!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
 }

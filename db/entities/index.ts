@@ -10,6 +10,8 @@ export * from './demarche-request';
 export * from './request-history';
 export * from './request-document';
 export * from './demarche-draft';
+export * from './civil-status-request';
+export * from './civil-status-history';
 
 import { Commune } from './commune';
 import { Agent } from './agent';
@@ -23,6 +25,8 @@ import { DemarcheRequest } from './demarche-request';
 import { RequestHistory } from './request-history';
 import { RequestDocument } from './request-document';
 import { DemarcheDraft } from './demarche-draft';
+import { CivilStatusRequest } from './civil-status-request';
+import { CivilStatusHistory } from './civil-status-history';
 
 export const ENTITIES = [Commune, Agent, Account, HouseholdMember, AccountHistory, Notification, PasswordReset, CaptchaChallenge,
-  DemarcheRequest, RequestHistory, RequestDocument, DemarcheDraft];
+  DemarcheRequest, RequestHistory, RequestDocument, DemarcheDraft, CivilStatusRequest, CivilStatusHistory];

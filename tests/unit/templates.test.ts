@@ -21,6 +21,16 @@ const agentData = {
 const requestUrl = 'https://demarches-beaucouze.example.fr/demandes/BEA-2026-000123';
 const demarche = { ...common, number: 'BEA-2026-000123', demarcheTitle: 'Inscription scolaire' };
 const mairieAddress = 'Mairie de Beaucouzé\nRue de la Mairie\n49070 Beaucouzé';
+const civilStatus = {
+  ...common,
+  number: 'BEA-2026-000124',
+  requesterName: 'Jean Martin',
+  actLabel: 'Acte de naissance',
+  actDescription: 'Extrait avec filiation — acte de naissance de Léa Martin, date de naissance : 3 mars 1990 '
+    + '(2 exemplaires)',
+};
+const trackingUrl = 'https://demarches-beaucouze.example.fr/actes/suivi/Zk3q9Xw2LmP0aB7c';
+const civilStatusBackOfficeUrl = 'https://demarches-beaucouze.example.fr/agent/actes/12';
 
 const samples: { [N in MailTemplateName]: MailTemplateData[N] } = {
   'account-identifier': {
@@ -79,6 +89,37 @@ const samples: { [N in MailTemplateName]: MailTemplateData[N] } = {
     missingDocuments: [{ label: 'Justificatif de domicile' }],
     closeDateText: 'lundi 15 décembre 2025',
     requestUrl,
+  },
+  'civil-status-receipt': {
+    ...civilStatus,
+    submittedText: 'mardi 2 décembre 2025 à 14 h 05',
+    addressLines: ['Jean Martin', '12 rue des Lilas', '49070 Beaucouzé'],
+    processingDays: 10,
+    trackingUrl,
+  },
+  'civil-status-new-for-agents': {
+    ...civilStatus,
+    relationLabel: 'Son père, sa mère',
+    submittedText: 'mardi 2 décembre 2025 à 14 h 05',
+    deadlineText: 'mardi 16 décembre 2025 à 23 h 59',
+    backOfficeUrl: civilStatusBackOfficeUrl,
+  },
+  'civil-status-reminder-for-agents': {
+    ...civilStatus,
+    submittedText: 'mardi 2 décembre 2025 à 14 h 05',
+    deadlineText: 'mardi 16 décembre 2025 à 23 h 59',
+    reminderNumber: 0,
+    backOfficeUrl: civilStatusBackOfficeUrl,
+  },
+  'civil-status-decided': {
+    ...civilStatus,
+    status: 'envoyee',
+    statusLabel: 'Acte envoyé',
+    reason: null,
+    addressLines: ['Jean Martin', '12 rue des Lilas', '49070 Beaucouzé'],
+    decidedText: 'mercredi 3 décembre 2025',
+    mairieAddress,
+    trackingUrl,
   },
 };
 
@@ -524,4 +565,128 @@ describe('renderSms', () => {
       expect(sms).toContain('...');
       expect(sms).toMatch(/ Message automatique, merci de ne pas y répondre\.$/);
     });
+});
+
+describe('civil-status mails', () => {
+  it('the receipt gives the number, the act, the address, the delay and the personal tracking link', () => {
+    const mail = renderMail('civil-status-receipt', samples['civil-status-receipt']);
+    expect(mail.subject).toBe("Votre demande d'acte n° BEA-2026-000124 est enregistrée – Beaucouzé");
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('Bonjour Jean Martin,');
+      expect(part).toContain('BEA-2026-000124');
+      expect(part).toContain('acte de naissance de Léa Martin, date de naissance : 3 mars 1990 (2 exemplaires)');
+      expect(part).toContain('mardi 2 décembre 2025 à 14 h 05');
+      expect(part).toContain('délai indicatif de 10 jours ouvrés');
+      expect(part).toContain(trackingUrl);
+      expect(part).toContain('toute personne qui le possède peut voir l\'avancement de votre demande');
+      expect(part).toContain('Ne le communiquez pas');
+      expect(part).toContain('sans créer de compte');
+      expect(part).toContain('Ce message ne nécessite aucune réponse de votre part.');
+    }
+    expect(mail.html).toContain('<td style="padding:4px 0;"><strong>BEA-2026-000124</strong></td>');
+    expect(mail.html).toContain('<p style="margin-left:16px;">Jean Martin<br>12 rue des Lilas<br>49070 Beaucouzé</p>');
+    expect(mail.html).toContain(`<a href="${trackingUrl}"`);
+    expect(mail.text).toContain('\nJean Martin\n12 rue des Lilas\n49070 Beaucouzé\n');
+    expect(mail.text).toContain(`Suivre ma demande : ${trackingUrl}`);
+  });
+
+  it('the receipt escapes each address line in the HTML', () => {
+    const mail = renderMail('civil-status-receipt', {
+      ...samples['civil-status-receipt'], addressLines: ['<b>Jean</b>', '1 rue <script>'],
+    });
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('&lt;b&gt;Jean&lt;/b&gt;<br>1 rue &lt;script&gt;</p>');
+    expect(mail.text).toContain('<b>Jean</b>\n1 rue <script>\n');
+  });
+
+  it('agents get the new request, the relation, the deadline and a link to the back office', () => {
+    const mail = renderMail('civil-status-new-for-agents', samples['civil-status-new-for-agents']);
+    expect(mail.subject).toBe("Nouvelle demande d'acte à traiter : Acte de naissance (BEA-2026-000124)");
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('BEA-2026-000124');
+      expect(part).toContain('acte de naissance de Léa Martin');
+      expect(part).toContain('Jean Martin');
+      expect(part).toContain('Son père, sa mère');
+      expect(part).toContain('mardi 2 décembre 2025 à 14 h 05');
+      expect(part).toContain('mardi 16 décembre 2025 à 23 h 59');
+      expect(part).toContain(civilStatusBackOfficeUrl);
+    }
+    expect(mail.text).toContain('Lien avec la personne concernée : Son père, sa mère');
+    expect(mail.text).toContain('À traiter avant le : mardi 16 décembre 2025 à 23 h 59');
+    expect(mail.html).toContain(`<a href="${civilStatusBackOfficeUrl}"`);
+  });
+
+  it('the reminder says the delay is over, then numbers the following reminders', () => {
+    const first = renderMail('civil-status-reminder-for-agents', samples['civil-status-reminder-for-agents']);
+    expect(first.subject).toBe("Délai dépassé : demande d'acte BEA-2026-000124 à traiter");
+    expect(first.text).toContain('devait être traitée au plus tard le mardi 16 décembre 2025 à 23 h 59');
+    expect(first.text).toContain('est dépassé');
+    expect(first.text).not.toContain('rappel n°');
+    expect(first.html).not.toContain('rappel n°');
+    expect(first.text).toContain(civilStatusBackOfficeUrl);
+
+    const third = renderMail('civil-status-reminder-for-agents', {
+      ...samples['civil-status-reminder-for-agents'], reminderNumber: 2,
+    });
+    expect(third.subject).toBe("Nouveau rappel n° 2 – Délai dépassé : demande d'acte BEA-2026-000124 à traiter");
+    expect(third.html).toContain('<strong>Nouveau rappel n° 2</strong>');
+    expect(third.text).toContain('Nouveau rappel n° 2 : cette demande');
+  });
+
+  it('decided, sent: the certificate was posted on that day to the address, with postal delays', () => {
+    const mail = renderMail('civil-status-decided', samples['civil-status-decided']);
+    expect(mail.subject).toBe("Votre demande d'acte n° BEA-2026-000124 : Acte envoyé");
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('Votre acte a été délivré et envoyé par courrier le mercredi 3 décembre 2025');
+      expect(part).toContain("délai d'acheminement postal");
+      expect(part).toContain("pour une adresse à l'étranger");
+      expect(part).toContain(trackingUrl);
+      expect(part).not.toContain("n'ont pas pu donner une suite favorable");
+      expect(part).not.toContain('Rue de la Mairie');
+    }
+    expect(mail.html).toContain('Jean Martin<br>12 rue des Lilas<br>49070 Beaucouzé');
+    expect(mail.text).toContain('\nJean Martin\n12 rue des Lilas\n49070 Beaucouzé\n');
+    expect(mail.html).toContain(`<a href="${trackingUrl}"`);
+    expect(mail.text).toContain(`Voir ma demande : ${trackingUrl}`);
+  });
+
+  it('decided, refused: the reason quoted, line by line, and how to reach the mairie', () => {
+    const mail = renderMail('civil-status-decided', {
+      ...samples['civil-status-decided'],
+      status: 'refusee',
+      statusLabel: 'Refusée',
+      reason: "Vous n'avez pas qualité\npour obtenir cet acte.",
+    });
+    expect(mail.subject).toBe("Votre demande d'acte n° BEA-2026-000124 : Refusée");
+    expect(mail.html).toContain('pour le motif suivant :</p>');
+    expect(mail.html).toContain('Vous n&#x27;avez pas qualité<br>pour obtenir cet acte.</blockquote>');
+    expect(mail.html).toContain('Mairie de Beaucouzé<br>Rue de la Mairie<br>49070 Beaucouzé');
+    expect(mail.text).toContain("pour le motif suivant :\n\n« Vous n'avez pas qualité\npour obtenir cet acte. »");
+    expect(mail.text).toContain('\nMairie de Beaucouzé\nRue de la Mairie\n49070 Beaucouzé\n');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain("n'ont pas pu donner une suite favorable à votre demande d'acte (n° BEA-2026-000124)");
+      expect(part).toContain(trackingUrl);
+      expect(part).not.toContain('envoyé par courrier');
+      expect(part).not.toContain('12 rue des Lilas');
+    }
+  });
+
+  it('decided, refused: a reason with markup is escaped in the HTML, kept as is in the text', () => {
+    const attack = '<script>alert("x")</script>';
+    const mail = renderMail('civil-status-decided', {
+      ...samples['civil-status-decided'], status: 'refusee', statusLabel: 'Refusée', reason: attack,
+    });
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</blockquote>');
+    expect(mail.text).toContain(`« ${attack} »`);
+  });
+
+  it('throws when the status or the address lines are missing', () => {
+    const { status: _status, ...withoutStatus } = samples['civil-status-decided'];
+    expect(() => renderMail('civil-status-decided', withoutStatus)).toThrow(/\{\{eq\}\}/);
+    const { addressLines: _lines, ...withoutLines } = samples['civil-status-receipt'];
+    expect(() => renderMail('civil-status-receipt', withoutLines)).toThrow(/\{\{nonEmpty\}\} attend une liste/);
+    const { addressLines: _posted, ...withoutPosted } = samples['civil-status-decided'];
+    expect(() => renderMail('civil-status-decided', withoutPosted)).toThrow(/nonEmpty/);
+  });
 });
