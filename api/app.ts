@@ -31,6 +31,8 @@ import { RequestsService } from './services/requests.service';
 import { DocumentService } from './services/documents.service';
 import { DraftService } from './services/drafts.service';
 import { demarcheRoutes, MULTIPART_ROUTES } from './portal/demarches';
+import { CivilStatusService } from './services/civil-status.service';
+import { civilStatusRoutes } from './portal/civil-status';
 
 export interface AppDeps {
   config: Config;
@@ -43,6 +45,8 @@ export interface AppDeps {
   catalogue?: Catalogues;
   /** One day of the démarches' reminder and closing delays (tests shorten it). */
   demarcheDayMs?: number;
+  /** The civil-status processing delay, in ms instead of the commune's business days (tests). */
+  civilStatusDelayMs?: number;
 }
 
 export interface PortalApp {
@@ -54,6 +58,7 @@ export interface PortalApp {
     captcha: CaptchaService;
     demarches: DemarcheService;
     requests: RequestsService;
+    civilStatus: CivilStatusService;
   };
   catalogue: Catalogues;
   close(): Promise<void>;
@@ -85,6 +90,14 @@ export function createApp(deps: AppDeps): PortalApp {
     { attempts: 30, windowSeconds: 3600, lockSeconds: 3600 },
   );
 
+  // Certificate requests need no account: 10 submissions per 10 minutes from one address, 5 an
+  // hour for one requester's email, whether they succeed or not.
+  const civilStatusThrottle = new Throttle(
+    throttlePool, databaseName, 'acte',
+    { attempts: 5, windowSeconds: 3600, lockSeconds: 3600 },
+    { attempts: 10, windowSeconds: 600, lockSeconds: 600 },
+  );
+
   const processes = new Processes({
     client: deps.temporal,
     taskQueue: config.temporal.taskQueue,
@@ -104,6 +117,11 @@ export function createApp(deps: AppDeps): PortalApp {
 
   const requests = new RequestsService({
     dataSource, processes, demarches, catalogue, documentsDir: config.documents.dir, now: deps.now,
+  });
+
+  const civilStatus = new CivilStatusService({
+    dataSource, processes, captcha, throttle: civilStatusThrottle, linkSecret: config.sessionSecret,
+    delayMs: deps.civilStatusDelayMs, now: deps.now,
   });
 
   const documents = new DocumentService({ dir: config.documents.dir, defaultMaxMb: config.documents.maxMb, now: deps.now });
@@ -151,7 +169,7 @@ export function createApp(deps: AppDeps): PortalApp {
     verifyCsrf(req, res, next);
   });
 
-  const services = { accounts, agents, passwordReset, captcha, demarches, requests, documents, drafts };
+  const services = { accounts, agents, passwordReset, captcha, demarches, requests, documents, drafts, civilStatus };
   // Answered or expired challenges are of no use: drop them hourly so the table stays small.
   const captchaPurge = setInterval(() => {
     captcha.purgeExpired().catch((err: unknown) => log(err));
@@ -163,7 +181,8 @@ export function createApp(deps: AppDeps): PortalApp {
   app.use('/api/v1', apiV1Routes({ config, services }));
   app.use('/agent', agentRoutes({ pages, services }));
   if (devMailbox && deps.outbox) app.use('/dev', devMailboxRoutes({ pages, outbox: deps.outbox }));
-  app.use(demarcheRoutes({ pages, catalogue, dataSource, processes, services: { demarches, documents, drafts } }));
+  app.use(demarcheRoutes({ pages, catalogue, dataSource, processes, services: { demarches, documents, drafts, civilStatus } }));
+  app.use(civilStatusRoutes({ pages, civilStatus }));
   app.use(portalRoutes({ pages, services, config, catalogue }));
   app.use(errorHandler(pages, log));
 

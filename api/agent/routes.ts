@@ -12,6 +12,8 @@ import { onFormError, type PortalServices } from '../portal/routes';
 import { accountDetailsView, householdView, STATUS_LABELS } from '../view-models';
 import type { RequestsService } from '../services/requests.service';
 import { agentDemarcheRoutes } from './demarches';
+import { agentCivilStatusRoutes } from './civil-status';
+import type { CivilStatusService } from '../services/civil-status.service';
 
 function actorLabel(actor: string): string {
   if (actor === 'resident') return "L'usager";
@@ -19,7 +21,7 @@ function actorLabel(actor: string): string {
   return actor.startsWith('agent:') ? `Agent n° ${actor.slice(6)}` : actor;
 }
 
-export function agentRoutes(deps: { pages: PageRenderer; services: PortalServices & { requests: RequestsService } }): Router {
+export function agentRoutes(deps: { pages: PageRenderer; services: PortalServices & { requests: RequestsService; civilStatus: CivilStatusService } }): Router {
   const { pages, services } = deps;
   const router = Router();
   const loginPage = { pageTitle: 'Espace agents — connexion' };
@@ -50,6 +52,7 @@ export function agentRoutes(deps: { pages: PageRenderer; services: PortalService
   });
 
   router.use('/demandes', agentDemarcheRoutes({ pages, requests: services.requests }));
+  router.use('/actes', agentCivilStatusRoutes({ pages, civilStatus: services.civilStatus }));
 
   router.post('/deconnexion', async (req, res) => {
     await destroySession(req);

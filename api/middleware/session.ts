@@ -14,6 +14,8 @@ declare module 'express-session' {
     /** «Mot de passe oublié ?» between the identifier step and the answer step. */
     reset: { accountId: number; question: string };
     flash: { kind: 'success' | 'error' | 'info'; message: string };
+    /** The civil-status request just sent from this browser: its confirmation page. */
+    civilStatusSent: { number: string; email: string; trackingPath: string };
   }
 }
 

@@ -36,13 +36,15 @@ import { acceptedTypesMessage, FILE_FIELD_PREFIX, type DocumentService, type Sto
 import type { DraftService } from '../services/drafts.service';
 import type { Processes } from '../services/processes';
 import type { DataSource } from 'typeorm';
+import type { CivilStatusService } from '../services/civil-status.service';
+import { residentCivilStatusRows } from './civil-status';
 
 export interface DemarcheRoutesDeps {
   pages: PageRenderer;
   catalogue: Catalogues;
   dataSource: DataSource;
   processes: Processes;
-  services: { demarches: DemarcheService; documents: DocumentService; drafts: DraftService };
+  services: { demarches: DemarcheService; documents: DocumentService; drafts: DraftService; civilStatus: CivilStatusService };
 }
 
 /** The multipart forms of these routes check their CSRF token themselves (first field of the form). */
@@ -100,7 +102,7 @@ function answersSummary(def: DemarcheDefinition, answers: Record<string, unknown
 }
 
 /** The view of one field, for templates/pages/partials/demarche-field.hbs. */
-function fieldView(field: FieldDefinition, values: Values, errors: Record<string, string>) {
+export function fieldView(field: FieldDefinition, values: Values, errors: Record<string, string>) {
   const raw = values[field.name];
   const list = Array.isArray(raw) ? raw.map(String) : raw === undefined || raw === null ? [] : [String(raw)];
   const kind =
@@ -189,7 +191,7 @@ function documentsSummary(def: DemarcheDefinition, given: DraftDocument[]) {
 
 export function demarcheRoutes(deps: DemarcheRoutesDeps): Router {
   const { pages, catalogue, dataSource, processes } = deps;
-  const { demarches, documents, drafts } = deps.services;
+  const { demarches, documents, drafts, civilStatus } = deps.services;
   const router = Router();
 
   // Every page here is the resident's own: without a session, the login page.
@@ -487,23 +489,30 @@ export function demarcheRoutes(deps: DemarcheRoutesDeps): Router {
 
   router.get('/demandes', async (req, res) => {
     const a = account(req);
-    const [requests, members] = await Promise.all([demarches.listForResident(a), householdOf(a)]);
+    const [requests, members, certificates] = await Promise.all([
+      demarches.listForResident(a),
+      householdOf(a),
+      residentCivilStatusRows(civilStatus, a),
+    ]);
+    const rows = requests.map((r) => {
+      const def = catalogue.find(req.commune.slug, r.demarcheCode, r.demarcheVersion);
+      return {
+        number: r.number,
+        url: `/demandes/${r.number}`,
+        title: def?.title ?? r.demarcheCode,
+        dateText: formatParisDate(r.submittedAt),
+        memberText: memberLabel(r, def, a, members),
+        status: r.status,
+        statusLabel: statusLabel(r.status),
+        submittedAt: r.submittedAt,
+      };
+    });
     res.send(
       pages.render(req, 'resident/demandes', {
         pageTitle: 'Demandes',
         activeTab: 'demandes',
-        requests: requests.map((r) => {
-          const def = catalogue.find(req.commune.slug, r.demarcheCode, r.demarcheVersion);
-          return {
-            number: r.number,
-            url: `/demandes/${r.number}`,
-            title: def?.title ?? r.demarcheCode,
-            dateText: formatParisDate(r.submittedAt),
-            memberText: memberLabel(r, def, a, members),
-            status: r.status,
-            statusLabel: statusLabel(r.status),
-          };
-        }),
+        // Démarches and certificate requests together, the most recent first.
+        requests: [...rows, ...certificates].sort((x, y) => y.submittedAt.getTime() - x.submittedAt.getTime()),
       }),
     );
   });

@@ -17,6 +17,8 @@ import { STATUS_LABELS } from '../view-models';
 import { passwordResetRoutes } from './password-reset';
 import { signupRoutes } from './signup';
 import type { DemarcheService } from '../services/demarches.service';
+import type { CivilStatusService } from '../services/civil-status.service';
+import { residentCivilStatusRows } from './civil-status';
 import type { Catalogues } from '../../catalogue';
 import { STATUS_LABELS as REQUEST_STATUS_LABELS, isDemarcheStatus } from '../../domain/demarche-status';
 
@@ -26,6 +28,7 @@ export interface PortalServices {
   passwordReset: PasswordResetService;
   captcha: CaptchaService;
   demarches: DemarcheService;
+  civilStatus: CivilStatusService;
 }
 
 
@@ -90,7 +93,10 @@ export function portalRoutes(deps: { pages: PageRenderer; services: PortalServic
   router.get('/accueil', async (req, res) => {
     if (!req.account) return res.redirect(303, '/');
     const a = req.account;
-    const requests = await services.demarches.listForResident(a);
+    const [requests, certificates] = await Promise.all([
+      services.demarches.listForResident(a),
+      residentCivilStatusRows(services.civilStatus, a),
+    ]);
     res.send(
       pages.render(req, 'resident/accueil', {
         pageTitle: 'Accueil',
@@ -107,7 +113,10 @@ export function portalRoutes(deps: { pages: PageRenderer; services: PortalServic
           url: `/demandes/${r.number}`,
           status: r.status,
           statusLabel: isDemarcheStatus(r.status) ? REQUEST_STATUS_LABELS[r.status] : r.status,
-        })),
+          submittedAt: r.submittedAt,
+        }))
+          .concat(certificates)
+          .sort((x, y) => y.submittedAt.getTime() - x.submittedAt.getTime()),
       }),
     );
   });

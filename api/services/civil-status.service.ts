@@ -219,7 +219,12 @@ export class CivilStatusService {
     return this.deps.dataSource.getRepository(CivilStatusHistory).find({ where: { requestId }, order: { at: 'ASC', id: 'ASC' } });
   }
 
-  static newSubmissionKey(): string {
+  /** A new challenge for the form (the same «cryptogramme» as at sign-up). */
+  async captcha() {
+    return this.deps.captcha.create();
+  }
+
+  newSubmissionKey(): string {
     return randomUUID();
   }
 }
@@ -227,11 +232,15 @@ export class CivilStatusService {
 /** The refusal sent to the requester: a listed reason (with the agent's precision, if any) or their own words. */
 export function refusalReason(code: string, text: string): string {
   const own = (text ?? '').trim();
-  if (code === 'autre' || !code) {
+  if (own.length > 1000) throw new ValidationError({ motif: 'Les précisions ne doivent pas dépasser 1000 caractères.' });
+  if (code === 'autre') {
     if (!own) throw new ValidationError({ motif: 'Indiquez le motif du refus : il est envoyé au demandeur.' });
     return own;
   }
   const listed = REFUSAL_REASONS[code as Exclude<RefusalReasonCode, 'autre'>];
-  if (!listed) throw new ValidationError({ motif: 'Choisissez un motif de refus dans la liste.' });
-  return own ? `${listed}\n${own}` : listed;
+  if (!code && own) return own;
+  if (!listed) throw new ValidationError({ motif_code: 'Choisissez un motif de refus dans la liste, ou « Autre motif » avec vos précisions.' });
+  const reason = own ? `${listed}\n${own}` : listed;
+  if (reason.length > 1000) throw new ValidationError({ motif: 'Les précisions ne doivent pas dépasser 1000 caractères.' });
+  return reason;
 }
