@@ -322,7 +322,13 @@ export function checkCivilStatusRequest(act: ActKind, answers: Record<string, un
     if (!postalCode) errors.code_postal ??= 'Le code postal est obligatoire pour une adresse en France.';
     else if (!/^\d{5}$/.test(postalCode.replace(/\s/g, ''))) errors.code_postal ??= 'Un code postal français compte 5 chiffres, par exemple 49070.';
   }
-  if (Object.keys(errors).length > 0 || !copy || !relation || !eventDate) return { ok: false, errors, values };
+  if (Object.keys(errors).length > 0 || !copy || !relation || !eventDate) {
+    // In the order of the page, so the error summary reads top to bottom.
+    const order = form.steps.flatMap((step) => step.fields.map((f) => f.name));
+    const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+    const sorted = Object.fromEntries(Object.entries(errors).sort(([a], [b]) => rank(a) - rank(b)));
+    return { ok: false, errors: sorted, values };
+  }
 
   const parents = [1, 2]
     .filter((n) => str(`parent${n}_nom`))

@@ -18,7 +18,7 @@ import {
 import { CIVIL_STATUS_LABELS, isCivilStatusStatus } from '../../domain/civil-status-status';
 import { formatParisDate, formatParisDateTime } from '../../domain/dates';
 import { trackingPath } from '../../notify/tracking-link';
-import { AppError } from '../errors';
+import { AppError, ConflictError } from '../errors';
 import type { PageRenderer } from '../pages';
 import type { CivilStatusService } from '../services/civil-status.service';
 import { fieldView } from './demarches';
@@ -164,8 +164,10 @@ export function civilStatusRoutes(deps: { pages: PageRenderer; civilStatus: Civi
       };
       res.redirect(303, '/actes/demande-envoyee');
     } catch (err) {
-      // The values typed stay (the page is rebuilt with a new captcha); the form keeps its key.
-      const context = await formContext(req, act, body);
+      // The values typed stay (the page is rebuilt with a new captcha); the form keeps its key,
+      // unless that key is what was refused (already used for another request).
+      const values = err instanceof ConflictError ? { ...body, submission_key: undefined } : body;
+      const context = await formContext(req, act, values);
       onFormError(pages, req, res, 'actes/formulaire', context)(err);
     }
   });

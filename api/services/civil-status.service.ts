@@ -23,7 +23,8 @@ import { allocateRequestNumber } from './request-numbers';
 import { retryLater, type Throttle } from './throttle';
 
 export const CIVIL_STATUS_PAGE_SIZE = 50;
-const SUBMISSION_KEY = /^[A-Za-z0-9-]{8,64}$/;
+/** The form's one-time token (a UUID in the pages; API clients choose theirs). */
+export const SUBMISSION_KEY = /^[A-Za-z0-9-]{8,64}$/;
 const THROTTLED = retryLater('Trop de demandes d’actes envoyées depuis votre connexion ou pour cette adresse électronique');
 export const CAPTCHA_WRONG = 'Le cryptogramme saisi est incorrect ou a expiré : recopiez le nouveau cryptogramme affiché.';
 
@@ -88,7 +89,7 @@ export class CivilStatusService {
       throw new ValidationError({}, 'Ce formulaire a expiré : rechargez la page et envoyez-le de nouveau.');
     }
     const existing = await this.repo.findOneBy({ communeId: commune.id, submissionKey: s.submissionKey });
-    if (existing) return existing;
+    if (existing) return this.replayOf(existing, s);
     const throttle = this.deps.throttle;
     const address = `ip:${s.ip}`;
     await throttle.assertAllowed([address], THROTTLED);
@@ -141,10 +142,20 @@ export class CivilStatusService {
     } catch (err) {
       // The same submission raced itself (double click): the first one won.
       if (err instanceof QueryFailedError && err.message.includes('uq_civil_status_submission')) {
-        return this.repo.findOneByOrFail({ communeId: commune.id, submissionKey: s.submissionKey });
+        return this.replayOf(await this.repo.findOneByOrFail({ communeId: commune.id, submissionKey: s.submissionKey }), s);
       }
       throw err;
     }
+  }
+
+  /**
+   * A submission key already used: the same request when the same form comes back (a double
+   * click, a replayed POST), never someone else's (the answer carries its tracking link).
+   */
+  private replayOf(existing: CivilStatusRequest, s: CivilStatusSubmission): CivilStatusRequest {
+    const email = typeof s.answers.email === 'string' ? s.answers.email.trim().toLowerCase() : '';
+    if (existing.actKind === s.act && existing.requesterEmail === email) return existing;
+    throw new ConflictError('Ce formulaire a déjà servi à une autre demande : rechargez la page pour en remplir un nouveau.');
   }
 
   /** The request this token opens, in this commune, or 404 (a wrong token reveals nothing). */
@@ -237,7 +248,10 @@ export function refusalReason(code: string, text: string): string {
     if (!own) throw new ValidationError({ motif: 'Indiquez le motif du refus : il est envoyé au demandeur.' });
     return own;
   }
-  const listed = REFUSAL_REASONS[code as Exclude<RefusalReasonCode, 'autre'>];
+  // Own keys only: «constructor» or «toString» is not a reason.
+  const listed = Object.prototype.hasOwnProperty.call(REFUSAL_REASONS, code)
+    ? REFUSAL_REASONS[code as Exclude<RefusalReasonCode, 'autre'>]
+    : undefined;
   if (!code && own) return own;
   if (!listed) throw new ValidationError({ motif_code: 'Choisissez un motif de refus dans la liste, ou « Autre motif » avec vos précisions.' });
   const reason = own ? `${listed}\n${own}` : listed;

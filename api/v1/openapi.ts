@@ -6,6 +6,12 @@ import { MAX_MEMBERS } from '../services/accounts.service';
 import { CIVILITES, SECURITY_QUESTIONS } from '../validation/account';
 import { MEMBERS_CONCERNED } from '../../domain/catalogue';
 import { DEMARCHE_EVENTS, DEMARCHE_STATUSES, MAX_TEXT_LENGTH } from '../../domain/demarche-status';
+import { DEFAULT_MAX_LENGTH, type FieldDefinition } from '../../domain/catalogue';
+import { ACT_KINDS, COPY_KINDS, MAX_COPIES, civilStatusForm, type ActKind } from '../../domain/civil-status';
+import { CIVIL_STATUS_STATUSES, REFUSAL_REASONS } from '../../domain/civil-status-status';
+import { TRACKING_TOKEN } from '../../notify/tracking-link';
+import { CIVIL_STATUS_EVENT_LABELS, MAX_REFUSAL_LENGTH, REFUSAL_CODES } from './civil-status';
+import { SUBMISSION_KEY as CIVIL_STATUS_SUBMISSION_KEY } from '../services/civil-status.service';
 
 type Schema = Record<string, unknown>;
 
@@ -62,6 +68,67 @@ function operation(spec: OperationSpec): Schema {
       : {}),
     responses: { ...spec.responses, 500: responseRef('ErreurInterne') },
   };
+}
+
+/**
+ * The answers of the three civil-status forms (domain/civil-status.ts), one property per field
+ * name: a field asked for some acts only, or with other choices, says so.
+ */
+function civilStatusAnswersSchema(): Schema {
+  const byName = new Map<string, { field: FieldDefinition; acts: ActKind[]; requiredIn: ActKind[]; options: Map<ActKind, string[]> }>();
+  for (const act of ACT_KINDS) {
+    for (const step of civilStatusForm(act).steps) {
+      for (const field of step.fields) {
+        const entry = byName.get(field.name) ?? { field, acts: [], requiredIn: [], options: new Map<ActKind, string[]>() };
+        entry.acts.push(act);
+        if (field.required) entry.requiredIn.push(act);
+        if (field.options) entry.options.set(act, field.options.map((o) => o.value));
+        byName.set(field.name, entry);
+      }
+    }
+  }
+  const quoted = (values: string[]) => values.map((v) => `« ${v} »`).join(', ');
+  const properties: Record<string, Schema> = {};
+  for (const [name, { field, acts, requiredIn, options }] of byName) {
+    const notes: string[] = [];
+    if (acts.length < ACT_KINDS.length) notes.push(`Acte ${acts.join(' ou ')} uniquement.`);
+    if (requiredIn.length === acts.length) notes.push('Obligatoire.');
+    else if (requiredIn.length > 0) notes.push(`Obligatoire pour l’acte ${requiredIn.join(' ou ')}.`);
+    else if (!/obligatoire/i.test(field.help ?? '')) notes.push('Facultatif.');
+    const choices = [...new Set([...options.values()].flat())];
+    const sameEverywhere = [...options.values()].every((values) => values.join() === choices.join());
+    if (choices.length && !sameEverywhere) {
+      notes.push(`Choix selon l’acte : ${[...options].map(([act, values]) => `${act} : ${quoted(values)}`).join(' ; ')}.`);
+    }
+    // A date's help is about the portal's date field; the API's formats are said below.
+    const description = [`${field.label}.`, field.type === 'date' ? undefined : field.help, ...notes].filter(Boolean).join(' ');
+    if (field.type === 'number') {
+      properties[name] = {
+        type: 'integer', description,
+        ...(typeof field.min === 'number' ? { minimum: field.min } : {}),
+        ...(typeof field.max === 'number' ? { maximum: field.max } : {}),
+      };
+    } else if (field.type === 'date') {
+      properties[name] = string(`${description} Format AAAA-MM-JJ ou JJ/MM/AAAA, ni dans le futur ni avant ${field.min ?? '1900-01-01'}.`, {
+        example: '1990-02-01',
+      });
+    } else {
+      properties[name] = string(description, {
+        ...(choices.length ? { enum: choices } : {}),
+        ...(field.type === 'email' ? { format: 'email' } : {}),
+        ...(['text', 'textarea', 'email'].includes(field.type) ? { maxLength: field.maxLength ?? DEFAULT_MAX_LENGTH } : {}),
+      });
+    }
+  }
+  return object([], properties, {
+    description:
+      'Les réponses du formulaire de l’acte, indexées par nom de champ (les mêmes que sur le portail). Les noms et ' +
+      'prénoms d’au moins un parent sont obligatoires pour une copie intégrale, un extrait avec filiation ou un extrait ' +
+      'plurilingue d’un acte de naissance ou de mariage ; ces copies sont réservées à la personne, son époux ou son ' +
+      'épouse, ses ascendants, ses descendants ou son représentant légal, sauf pour un acte de plus de 75 ans (champ ' +
+      '« lien »). Le code postal est obligatoire pour une adresse en France (5 chiffres). Les champs inconnus sont ignorés.',
+    additionalProperties: true,
+  });
 }
 
 const schemas: Record<string, Schema> = {
@@ -249,7 +316,7 @@ const schemas: Record<string, Schema> = {
   }),
 
   Cryptogramme: object(['id', 'imageUrl', 'audioUrl'], {
-    id: string('Identifiant du cryptogramme, à renvoyer dans captcha_id.', { format: 'uuid' }),
+    id: string('Identifiant du cryptogramme, à renvoyer dans captcha_id (inscription) ou captchaId (POST /actes).', { format: 'uuid' }),
     imageUrl: string('Image SVG des caractères à recopier.', { example: '/captcha/0b6f…svg' }),
     audioUrl: string('Version audio des mêmes caractères (RGAA, critère 1.5), au format WAV.'),
     testAnswer: string('La réponse, uniquement quand le mode test du cryptogramme est actif (jamais en production).'),
@@ -496,6 +563,135 @@ const schemas: Record<string, Schema> = {
     cle: string('Clé d’envoi du brouillon (champ « cle » du brouillon). La même clé renvoyée donne la même demande.'),
   }),
 
+  // ——— actes d'état civil ———
+
+  ReponsesActe: civilStatusAnswersSchema(),
+
+  DemandeActe: object(['act', 'answers', 'captchaId', 'captchaAnswer', 'submissionKey'], {
+    act: string('L’acte demandé.', { enum: [...ACT_KINDS] }),
+    answers: schemaRef('ReponsesActe'),
+    captchaId: string('Identifiant du cryptogramme obtenu par GET /captcha.', { format: 'uuid' }),
+    captchaAnswer: string(
+      'Les caractères du cryptogramme, lus sur l’image ou écoutés. Une seule réponse par cryptogramme : après une ' +
+        'erreur (champ « captchaAnswer » dans la réponse 422), demandez-en un nouveau.',
+    ),
+    submissionKey: string(
+      'Clé d’envoi choisie par le client, une par demande (un UUID v4, par exemple) : renvoyée à l’identique (réseau ' +
+        'coupé, double clic), elle donne la même demande au lieu d’une seconde.',
+      { pattern: CIVIL_STATUS_SUBMISSION_KEY.source, example: '3f0c8a52-5b0e-4c1e-9f3a-2d6f1b7c9e41' },
+    ),
+  }, { description: 'Une demande d’acte d’état civil : l’acte, les réponses du formulaire, le cryptogramme et la clé d’envoi.' }),
+
+  DemandeActeEnvoyee: object(['number', 'status', 'statusLabel', 'trackingUrl'], {
+    number: string('Numéro de la demande, à rappeler sur tout courrier.', { example: 'BEA-2026-000123' }),
+    status: string('Statut de la demande.', { enum: [...CIVIL_STATUS_STATUSES] }),
+    statusLabel: string('Statut, tel que le demandeur le lit.'),
+    trackingUrl: string(
+      'Page de suivi du portail (/suivi/<jeton>), aussi envoyée par courriel au demandeur. Le même jeton se lit dans ' +
+        'l’API par GET /actes/suivi/{token}. Quiconque a ce lien suit la demande : à ne pas publier.',
+      { example: '/suivi/q3Vb0mO2t3sX1yJc9Kf8lZr4a7Wn6Hd5eGpQiTuYxE0' },
+    ),
+  }, { description: 'La demande enregistrée. Un accusé de réception part par courriel avec le lien de suivi.' }),
+
+  SuiviActe: object(
+    ['number', 'act', 'actLabel', 'copy', 'copyLabel', 'copies', 'status', 'statusLabel', 'submittedAt', 'decidedAt', 'decisionReason', 'history'],
+    {
+      number: string('Numéro de la demande.', { example: 'BEA-2026-000123' }),
+      act: string('L’acte demandé.', { enum: [...ACT_KINDS] }),
+      actLabel: string('L’acte, en toutes lettres (« Acte de naissance »).'),
+      copy: string('Le type de document.', { enum: [...COPY_KINDS] }),
+      copyLabel: string('Le type de document, en toutes lettres (« Extrait avec filiation »).'),
+      copies: { type: 'integer', minimum: 1, maximum: MAX_COPIES, description: 'Nombre d’exemplaires.' },
+      status: string('Statut de la demande.', { enum: [...CIVIL_STATUS_STATUSES] }),
+      statusLabel: string('Statut, tel que le demandeur le lit.'),
+      submittedAt: string('Date du dépôt.', { format: 'date-time' }),
+      decidedAt: string('Date de la décision (acte délivré ou demande refusée), ou null.', { format: 'date-time', nullable: true }),
+      decisionReason: string('Motif du refus quand la demande est refusée, null sinon.', { nullable: true }),
+      history: {
+        type: 'array',
+        description: 'Les événements de la demande, du plus ancien au plus récent (sans les rappels internes aux agents).',
+        items: object(['date', 'event', 'label', 'status', 'statusLabel'], {
+          date: string('Date de l’événement.', { format: 'date-time' }),
+          event: string('Code de l’événement.', { enum: Object.keys(CIVIL_STATUS_EVENT_LABELS) }),
+          label: string('L’événement, en toutes lettres.'),
+          status: string('Statut après l’événement.', { enum: [...CIVIL_STATUS_STATUSES] }),
+          statusLabel: string('Statut après l’événement, en toutes lettres.'),
+        }),
+      },
+    },
+    {
+      description:
+        'Le suivi d’une demande d’acte par son lien. Le lien peut avoir été transmis : ni le nom, ni l’adresse ' +
+        'électronique, ni le téléphone, ni l’adresse du demandeur, ni les noms inscrits sur l’acte n’y figurent.',
+    },
+  ),
+
+  DemandeActeAgent: object(
+    [
+      'number', 'act', 'actLabel', 'copy', 'copyLabel', 'copies', 'description', 'status', 'statusLabel', 'submittedAt',
+      'dueAt', 'overdue', 'decidedAt', 'decisionReason', 'withAccount', 'requester', 'postalAddress',
+    ],
+    {
+      number: string('Numéro de la demande.', { example: 'BEA-2026-000123' }),
+      act: string('L’acte demandé.', { enum: [...ACT_KINDS] }),
+      actLabel: string('L’acte, en toutes lettres.'),
+      copy: string('Le type de document.', { enum: [...COPY_KINDS] }),
+      copyLabel: string('Le type de document, en toutes lettres.'),
+      copies: { type: 'integer', minimum: 1, maximum: MAX_COPIES, description: 'Nombre d’exemplaires.' },
+      description: string('L’acte recherché : type de document, personne(s) concernée(s) et date de l’événement.'),
+      status: string('Statut de la demande.', { enum: [...CIVIL_STATUS_STATUSES] }),
+      statusLabel: string('Statut, en toutes lettres.'),
+      submittedAt: string('Date du dépôt.', { format: 'date-time' }),
+      dueAt: string('Fin du délai de traitement de la commune (jours ouvrés).', { format: 'date-time' }),
+      overdue: { type: 'boolean', description: 'Vrai si la demande est encore « reçue » après la fin du délai.' },
+      decidedAt: string('Date de la décision, ou null.', { format: 'date-time', nullable: true }),
+      decisionReason: string('Motif du refus, ou null.', { nullable: true }),
+      withAccount: { type: 'boolean', description: 'Vrai si un usager connecté l’a déposée (elle figure dans ses « Demandes »).' },
+      requester: object(['lastName', 'firstName', 'email', 'phone', 'relation', 'relationLabel'], {
+        lastName: string('Nom du demandeur.'),
+        firstName: string('Prénom du demandeur.'),
+        email: string('Adresse électronique du demandeur.', { format: 'email' }),
+        phone: string('Téléphone au format E.164, ou null.', { nullable: true }),
+        relation: string('Lien du demandeur avec l’acte (champ « lien »).'),
+        relationLabel: string('Ce lien, en toutes lettres.'),
+      }),
+      postalAddress: {
+        type: 'array',
+        description: 'Les lignes de l’enveloppe : nom du demandeur, adresse, code postal et ville, pays.',
+        items: { type: 'string' },
+      },
+    },
+    { description: 'Une demande d’acte dans la file des agents.' },
+  ),
+
+  FileActes: object(['total', 'page', 'pageCount', 'requests'], {
+    total: { type: 'integer', description: 'Nombre de demandes correspondant aux filtres.' },
+    page: { type: 'integer', description: 'Page renvoyée (50 demandes par page).' },
+    pageCount: { type: 'integer', description: 'Nombre de pages.' },
+    requests: { type: 'array', items: schemaRef('DemandeActeAgent') },
+  }, { description: 'Les demandes d’actes de la commune, les plus récentes d’abord.' }),
+
+  RefusActe: object(['reasonCode'], {
+    reasonCode: string(
+      `Motif du refus : ${Object.entries(REFUSAL_REASONS).map(([code, text]) => `« ${code} » (${text})`).join(', ')}, ` +
+        'ou « autre » avec le motif rédigé dans « reason ».',
+      { enum: [...REFUSAL_CODES] },
+    ),
+    reason: string(
+      'Obligatoire avec « autre » : le motif, envoyé au demandeur. Avec un motif de la liste, une précision facultative ' +
+        `ajoutée à la suite. ${MAX_REFUSAL_LENGTH} caractères au plus en tout.`,
+      { maxLength: MAX_REFUSAL_LENGTH },
+    ),
+  }),
+
+  DecisionActe: object(['number', 'status', 'statusLabel', 'decidedAt', 'decisionReason'], {
+    number: string('Numéro de la demande.'),
+    status: string('Statut après la décision.', { enum: [...CIVIL_STATUS_STATUSES] }),
+    statusLabel: string('Statut, en toutes lettres.'),
+    decidedAt: string('Date de la décision.', { format: 'date-time', nullable: true }),
+    decisionReason: string('Motif du refus envoyé au demandeur, ou null.', { nullable: true }),
+  }, { description: 'La demande après la décision ; le demandeur en est informé par courriel.' }),
+
   DemandeEnvoyee: object(['number', 'status', 'url'], {
     number: string('Numéro de la demande, à rappeler sur tout courrier (BEA-2026-000123).'),
     status: string('Statut de la demande.', { enum: [...DEMARCHE_STATUSES] }),
@@ -565,6 +761,15 @@ const responses: Record<string, Schema> = {
     errorExample('throttled', 'Trop de tentatives de connexion infructueuses : réessayez dans 15 minutes.'),
     { 'Retry-After': { description: 'Nombre de secondes à attendre.', schema: { type: 'integer' } } },
   ),
+  TropDeDemandes: errorResponse(
+    'Trop de demandes d’actes envoyées depuis cette connexion ou pour cette adresse électronique (les envois sont ' +
+      'comptés, réussis ou non) : réessayez après le délai indiqué par l’en-tête Retry-After.',
+    errorExample(
+      'throttled',
+      'Trop de demandes d’actes envoyées depuis votre connexion ou pour cette adresse électronique : réessayez dans 10 minutes.',
+    ),
+    { 'Retry-After': { description: 'Nombre de secondes à attendre.', schema: { type: 'integer' } } },
+  ),
   ErreurInterne: errorResponse(
     'Erreur inattendue : réessayez dans quelques instants.',
     errorExample('internal', 'Une erreur inattendue est survenue. Réessayez dans quelques instants.'),
@@ -615,6 +820,21 @@ const parameters: Record<string, Schema> = {
     name: 'overdue', in: 'query', required: false,
     description: 'true : seulement les demandes non closes dont le délai de traitement (jours ouvrés) est dépassé.',
     schema: { type: 'boolean' },
+  },
+  trackingToken: {
+    name: 'token',
+    in: 'path',
+    required: true,
+    description: 'Jeton du lien de suivi (/suivi/<jeton>) reçu à l’envoi et par courriel. Un jeton inconnu, ou d’une autre commune, donne 404.',
+    schema: { type: 'string', pattern: TRACKING_TOKEN.source },
+  },
+  actFilter: {
+    name: 'act', in: 'query', required: false, description: 'Seulement les demandes de cet acte.',
+    schema: { type: 'string', enum: [...ACT_KINDS] },
+  },
+  civilStatusFilter: {
+    name: 'status', in: 'query', required: false, description: 'Seulement les demandes d’actes de ce statut.',
+    schema: { type: 'string', enum: [...CIVIL_STATUS_STATUSES] },
   },
   pageParam: {
     name: 'page', in: 'query', required: false, description: 'Page (50 demandes par page), à partir de 1.',
@@ -678,7 +898,8 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Nouveau cryptogramme',
       description:
         'Crée un cryptogramme, à afficher (imageUrl) ou à écouter (audioUrl), valable 15 minutes et pour une seule réponse. ' +
-        'Chaque appel en crée un nouveau.',
+        'Chaque appel en crée un nouveau. Sert à l’inscription (captcha_id, cryptogramme) et aux demandes d’actes ' +
+        '(captchaId, captchaAnswer de POST /actes).',
       security: PUBLIC,
       responses: { 200: ok('Le cryptogramme.', schemaRef('Cryptogramme')) },
     }),
@@ -1203,6 +1424,101 @@ const paths: Record<string, Record<string, Schema>> = {
       },
     }),
   },
+  // ——— actes d'état civil ———
+  '/actes': {
+    post: operation({
+      operationId: 'submitCivilStatusRequest',
+      tag: 'État civil',
+      summary: 'Demander un acte d’état civil',
+      description:
+        'Demande d’acte de naissance, de mariage ou de décès, sans compte. Un client anonyme appelle d’abord GET /session ' +
+        '(cookie de session et jeton CSRF, à renvoyer dans l’en-tête X-CSRF-Token) puis GET /captcha (cryptogramme). ' +
+        'Toutes les erreurs de saisie sont renvoyées ensemble (422), indexées par nom de champ : « act », « answers », ' +
+        '« captchaId », « captchaAnswer », « submissionKey », et les champs du formulaire sous leur propre nom (« nom », ' +
+        '« lien »…). Un cryptogramme faux ou expiré donne 422 sur « captchaAnswer » : demandez-en un nouveau. La même ' +
+        '« submissionKey » renvoyée donne la même demande. Si un usager est connecté, la demande est rattachée à son ' +
+        'compte et figure dans ses « Demandes ». Le numéro et le lien de suivi sont aussi envoyés par courriel au demandeur.',
+      security: SESSION_AND_CSRF,
+      requestBody: { schema: 'DemandeActe', description: 'L’acte, les réponses, le cryptogramme et la clé d’envoi.' },
+      responses: {
+        201: {
+          ...ok('Demande enregistrée (ou déjà enregistrée avec cette clé d’envoi).', schemaRef('DemandeActeEnvoyee')),
+          headers: {
+            Location: { description: 'Le suivi de la demande dans l’API : /api/v1/actes/suivi/<jeton>.', schema: { type: 'string' } },
+          },
+        },
+        403: responseRef('CsrfInvalide'),
+        422: responseRef('Invalide'),
+        429: responseRef('TropDeDemandes'),
+      },
+    }),
+  },
+  '/actes/suivi/{token}': {
+    get: operation({
+      operationId: 'trackCivilStatusRequest',
+      tag: 'État civil',
+      summary: 'Suivre une demande d’acte',
+      description:
+        'Le suivi d’une demande d’acte par le jeton de son lien, sans compte : numéro, acte, statut, décision et historique. ' +
+        'Le lien peut être transmis à un tiers : aucune coordonnée du demandeur n’est renvoyée.',
+      security: PUBLIC,
+      parameters: ['trackingToken'],
+      responses: { 200: ok('La demande.', schemaRef('SuiviActe')), 404: responseRef('Introuvable') },
+    }),
+  },
+  '/agent/actes': {
+    get: operation({
+      operationId: 'listCivilStatusRequests',
+      tag: 'Agents',
+      summary: 'File des demandes d’actes',
+      description:
+        'Les demandes d’actes d’état civil de la commune de l’agent, les plus récentes d’abord, 50 par page, filtrées par ' +
+        'acte, statut ou retard, avec les coordonnées du demandeur et l’adresse d’envoi.',
+      security: SESSION,
+      parameters: ['actFilter', 'civilStatusFilter', 'overdueFilter', 'pageParam'],
+      responses: { 200: ok('Les demandes d’actes.', schemaRef('FileActes')), 401: responseRef('NonAuthentifie') },
+    }),
+  },
+  '/agent/actes/{number}/issue': {
+    post: operation({
+      operationId: 'issueCivilStatusCertificate',
+      tag: 'Agents',
+      summary: 'Délivrer un acte',
+      description:
+        'L’acte est délivré et envoyé par courrier : la demande passe « envoyée » et le demandeur en est informé. Une ' +
+        'demande déjà traitée donne 409 ; une demande d’une autre commune, 404.',
+      security: SESSION_AND_CSRF,
+      parameters: ['number'],
+      responses: {
+        200: ok('La demande après la décision.', schemaRef('DecisionActe')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        409: responseRef('Conflit'),
+      },
+    }),
+  },
+  '/agent/actes/{number}/refuse': {
+    post: operation({
+      operationId: 'refuseCivilStatusRequest',
+      tag: 'Agents',
+      summary: 'Refuser une demande d’acte',
+      description:
+        'Refuse une demande reçue, avec un motif de la liste ou rédigé (« autre »), envoyé au demandeur. Une demande déjà ' +
+        'traitée donne 409 ; une demande d’une autre commune, 404.',
+      security: SESSION_AND_CSRF,
+      parameters: ['number'],
+      requestBody: { schema: 'RefusActe', description: 'Le motif du refus.' },
+      responses: {
+        200: ok('La demande après la décision.', schemaRef('DecisionActe')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('CsrfInvalide'),
+        404: responseRef('Introuvable'),
+        409: responseRef('Conflit'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
 };
 
 export const openApiDocument: object = {
@@ -1211,11 +1527,12 @@ export const openApiDocument: object = {
     title: 'Portail citoyen — API',
     version: '1.0.0',
     description:
-      'API JSON du portail citoyen : compte foyer, membres du foyer, mot de passe oublié et validation des comptes par ' +
-      'les agents. Chaque commune a son portail (demarches-<commune>.<domaine>) : l’API sert la commune de l’adresse ' +
+      'API JSON du portail citoyen : compte foyer, membres du foyer, mot de passe oublié, démarches, demandes d’actes ' +
+      'd’état civil (sans compte) et leur traitement par les agents. Chaque commune a son portail (demarches-<commune>.<domaine>) : l’API sert la commune de l’adresse ' +
       'appelée.\n\n' +
       'Authentification par cookie de session. Toute requête autre que GET doit porter l’en-tête X-CSRF-Token, ' +
-      'obtenu par GET /session (puis renouvelé à chaque connexion). Les champs portent les mêmes noms que les ' +
+      'obtenu par GET /session (puis renouvelé à chaque connexion) : un client sans compte l’appelle aussi, et garde le ' +
+      'cookie de session qu’il pose. Les champs portent les mêmes noms que les ' +
       'formulaires du portail. Les erreurs ont toutes la forme { "error": { "code", "message", "fields" } }.',
     license: { name: 'AGPL-3.0-or-later', url: 'https://www.gnu.org/licenses/agpl-3.0.html' },
   },
@@ -1228,6 +1545,7 @@ export const openApiDocument: object = {
     { name: 'Mot de passe oublié', description: 'Identifiant, question secrète, puis lien de réinitialisation.' },
     { name: 'Démarches', description: 'Le catalogue des démarches en ligne de la commune.' },
     { name: 'Demandes', description: 'Les demandes du foyer : suivi, réponse, annulation.' },
+    { name: 'État civil', description: 'Demandes d’actes de naissance, de mariage et de décès, sans compte, et leur suivi.' },
     { name: 'Agents', description: 'Validation des comptes et traitement des demandes par les agents de la mairie.' },
     { name: 'Documentation', description: 'Cette description.' },
   ],

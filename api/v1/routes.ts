@@ -20,6 +20,8 @@ import type { DemarcheService } from '../services/demarches.service';
 import type { DocumentService } from '../services/documents.service';
 import type { DraftService } from '../services/drafts.service';
 import { addDemarcheRoutes } from './demarches';
+import type { CivilStatusService } from '../services/civil-status.service';
+import { addCivilStatusRoutes } from './civil-status';
 
 export interface ApiV1Deps {
   config: Config;
@@ -32,6 +34,7 @@ export interface ApiV1Deps {
     demarches: DemarcheService;
     documents: DocumentService;
     drafts: DraftService;
+    civilStatus: CivilStatusService;
   };
 }
 
@@ -253,6 +256,9 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
 
   // ——— démarches: catalogue, the resident's requests, the agents' queue (api/v1/demarches.ts) ———
   addDemarcheRoutes(router, deps.services);
+
+  // ——— actes d'état civil: submission without an account, tracking link, agents (api/v1/civil-status.ts) ———
+  addCivilStatusRoutes(router, deps.services);
 
   // Unknown API paths answer in JSON too, instead of falling through to the portal's pages.
   router.use((_req, _res, next) => {

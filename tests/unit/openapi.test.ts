@@ -127,6 +127,8 @@ describe('OpenAPI description', () => {
         'listServices', 'getService', 'listRequests', 'getRequest', 'cancelRequest', 'answerRequest',
         'listRequestsForAgent', 'recordPaperDocument', 'requestDocuments', 'markRequestComplete', 'validateRequest',
         'refuseRequest', 'saveDraft', 'submitRequest', 'uploadDocument',
+        'submitCivilStatusRequest', 'trackCivilStatusRequest', 'listCivilStatusRequests', 'issueCivilStatusCertificate',
+        'refuseCivilStatusRequest',
       ]),
     );
   });
