@@ -49,6 +49,11 @@ export interface Config {
     /** Where uploads are stored: outside the web root, never served as is. */
     dir: string;
   };
+  payments: {
+    /** The local card page (/sandbox/paiement): development and tests only, refused in production. */
+    sandbox: boolean;
+    payfip: { wsUrl: string; paymentPageUrl: string; timeoutMs: number };
+  };
 }
 
 const schema = Joi.object({
@@ -89,6 +94,15 @@ const schema = Joi.object({
   ACCOUNT_REMINDER_INTERVAL_HOURS: Joi.number().positive().default(24),
   DOCUMENT_MAX_MB: Joi.number().positive().max(100).default(10),
   DOCUMENTS_DIR: Joi.string().default('.data/documents'),
+  PAYMENT_SANDBOX: Joi.boolean().truthy('1').falsy('0')
+    .default((parent: { NODE_ENV?: string }) => parent.NODE_ENV !== 'production')
+    .when('NODE_ENV', {
+      is: 'production',
+      then: Joi.valid(false).messages({ 'any.only': 'PAYMENT_SANDBOX est interdit quand NODE_ENV=production.' }),
+    }),
+  PAYFIP_WS_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://www.payfip.gouv.fr/tpa/services/securite'),
+  PAYFIP_PAYMENT_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://www.payfip.gouv.fr/tpa/paiementws.web?idop='),
+  PAYFIP_TIMEOUT_MS: Joi.number().integer().min(1000).max(60_000).default(15_000),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
 }).unknown(true);
 
@@ -124,6 +138,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accountReminderIntervalHours: value.ACCOUNT_REMINDER_INTERVAL_HOURS,
     logLevel: value.LOG_LEVEL,
     documents: { maxMb: value.DOCUMENT_MAX_MB, dir: path.resolve(PROJECT_ROOT, value.DOCUMENTS_DIR) },
+    payments: {
+      sandbox: value.PAYMENT_SANDBOX,
+      payfip: { wsUrl: value.PAYFIP_WS_URL, paymentPageUrl: value.PAYFIP_PAYMENT_URL, timeoutMs: value.PAYFIP_TIMEOUT_MS },
+    },
   };
 }
 

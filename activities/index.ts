@@ -1,8 +1,9 @@
 import { createAccountActivities } from './accounts';
 import { createCivilStatusActivities, type CivilStatusActivityDeps } from './civil-status';
 import { createDemarcheActivities, type DemarcheActivityDeps } from './demarches';
+import { createPaymentActivities, type PaymentActivityDeps } from './payments';
 
-export type ActivityDeps = DemarcheActivityDeps & CivilStatusActivityDeps;
+export type ActivityDeps = DemarcheActivityDeps & CivilStatusActivityDeps & PaymentActivityDeps;
 
 /** Every activity of the portal, built from its dependencies (so tests can pass their own). */
 export function createActivities(deps: ActivityDeps) {
@@ -10,6 +11,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAccountActivities(deps),
     ...createDemarcheActivities(deps),
     ...createCivilStatusActivities(deps),
+    ...createPaymentActivities(deps),
   };
 }
 

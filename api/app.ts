@@ -33,6 +33,14 @@ import { DraftService } from './services/drafts.service';
 import { demarcheRoutes, MULTIPART_ROUTES } from './portal/demarches';
 import { CivilStatusService } from './services/civil-status.service';
 import { civilStatusRoutes } from './portal/civil-status';
+import { PaymentsService, type PaymentTimings } from './services/payments.service';
+import { comptesRoutes } from './portal/comptes';
+import { InvoiceImportService } from './services/invoice-import.service';
+import { invoiceImportApiBody, isInvoiceImportApiRequest } from './v1/invoices';
+import { AGENT_INVOICE_IMPORT_ROUTE } from './agent/invoices';
+import { PAYMENT_NOTIFICATION_PATH, paymentNotificationRoutes } from './v1/payments';
+import { sandboxRoutes } from './sandbox/routes';
+import { PAYMENT_EXPIRY_MS } from '../payments/provider';
 
 export interface AppDeps {
   config: Config;
@@ -47,6 +55,8 @@ export interface AppDeps {
   demarcheDayMs?: number;
   /** The civil-status processing delay, in ms instead of the commune's business days (tests). */
   civilStatusDelayMs?: number;
+  /** A payment's expiry and polling interval (tests shorten them). */
+  paymentTimings?: PaymentTimings;
 }
 
 export interface PortalApp {
@@ -59,6 +69,8 @@ export interface PortalApp {
     demarches: DemarcheService;
     requests: RequestsService;
     civilStatus: CivilStatusService;
+    payments: PaymentsService;
+    invoiceImport: InvoiceImportService;
   };
   catalogue: Catalogues;
   close(): Promise<void>;
@@ -124,6 +136,12 @@ export function createApp(deps: AppDeps): PortalApp {
     delayMs: deps.civilStatusDelayMs, now: deps.now,
   });
 
+  const invoiceImport = new InvoiceImportService({ dataSource, now: deps.now });
+  const payments = new PaymentsService({
+    dataSource, processes, now: deps.now,
+    timings: deps.paymentTimings ?? { expiresAfterMs: PAYMENT_EXPIRY_MS, pollIntervalMs: 60_000 },
+  });
+
   const documents = new DocumentService({ dir: config.documents.dir, defaultMaxMb: config.documents.maxMb, now: deps.now });
   const drafts = new DraftService({ dataSource, documents });
 
@@ -145,7 +163,8 @@ export function createApp(deps: AppDeps): PortalApp {
           'style-src': ["'self'"],
           'img-src': ["'self'", 'data:'],
           'media-src': ["'self'"],
-          'form-action': ["'self'"],
+          // «Payer» is a form whose answer redirects to the provider's payment page.
+          'form-action': ["'self'", new URL(config.payments.payfip.paymentPageUrl).origin],
           'frame-ancestors': ["'none'"],
           'base-uri': ["'none'"],
           'object-src': ["'none'"],
@@ -155,6 +174,8 @@ export function createApp(deps: AppDeps): PortalApp {
     }),
   );
   app.use('/static', express.static(path.join(__dirname, 'public'), { maxAge: config.nodeEnv === 'production' ? '1d' : 0 }));
+  // JSON batches of invoices up to 2 MB on the billing software's route; 64 kB everywhere else.
+  app.use(invoiceImportApiBody());
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '64kb' }));
   app.use(resolveCommune(dataSource, config));
@@ -163,13 +184,18 @@ export function createApp(deps: AppDeps): PortalApp {
   app.use(loadUser(accounts, agents));
   // The upload forms are multipart: their token is their first field, checked as the form is read
   // (api/services/documents.service.ts) before any file is written. A header token is checked here.
+  // Machine clients without a session: the payment providers' callback (it only triggers a re-read).
+  const noCsrf = [PAYMENT_NOTIFICATION_PATH];
   app.use((req, res, next) => {
+    if (req.method === 'POST' && noCsrf.includes(req.path)) return next();
+    // The billing software's import: the régie's API key is this route's only credential.
+    if (isInvoiceImportApiRequest(req)) return next();
     const multipart = /^multipart\/form-data/i.test(req.get('content-type') ?? '');
-    if (req.method === 'POST' && multipart && !req.get('x-csrf-token') && MULTIPART_ROUTES.some((r) => r.test(req.path))) return next();
+    if (req.method === 'POST' && multipart && !req.get('x-csrf-token') && [...MULTIPART_ROUTES, AGENT_INVOICE_IMPORT_ROUTE].some((r) => r.test(req.path))) return next();
     verifyCsrf(req, res, next);
   });
 
-  const services = { accounts, agents, passwordReset, captcha, demarches, requests, documents, drafts, civilStatus };
+  const services = { accounts, agents, passwordReset, captcha, demarches, requests, documents, drafts, civilStatus, payments, invoiceImport };
   // Answered or expired challenges are of no use: drop them hourly so the table stays small.
   const captchaPurge = setInterval(() => {
     captcha.purgeExpired().catch((err: unknown) => log(err));
@@ -178,11 +204,14 @@ export function createApp(deps: AppDeps): PortalApp {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+  app.use('/api/v1', paymentNotificationRoutes({ payments }));
   app.use('/api/v1', apiV1Routes({ config, services }));
+  if (config.payments.sandbox) app.use(sandboxRoutes({ pages, dataSource, now: deps.now, log }));
   app.use('/agent', agentRoutes({ pages, services }));
   if (devMailbox && deps.outbox) app.use('/dev', devMailboxRoutes({ pages, outbox: deps.outbox }));
   app.use(demarcheRoutes({ pages, catalogue, dataSource, processes, services: { demarches, documents, drafts, civilStatus } }));
   app.use(civilStatusRoutes({ pages, civilStatus }));
+  app.use(comptesRoutes({ pages, payments }));
   app.use(portalRoutes({ pages, services, config, catalogue }));
   app.use(errorHandler(pages, log));
 

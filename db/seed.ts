@@ -1,7 +1,8 @@
 // The demo commune, Beaucouzé, and its agent, so `npm run dev` shows a working portal at once.
 // Idempotent: run at every dev start. Never run in production (scripts/dev.ts only).
 import type { DataSource } from 'typeorm';
-import { Agent, Commune } from './entities';
+import { createHash } from 'node:crypto';
+import { Agent, Commune, Regie } from './entities';
 import { hashSecret } from '../api/services/secrets';
 
 export const DEMO_COMMUNE = {
@@ -19,7 +20,18 @@ export const DEMO_AGENT = {
   displayName: 'Agent d’accueil (démo)',
 };
 
-export async function seedDemo(dataSource: DataSource): Promise<{ commune: Commune; agent: Agent }> {
+/**
+ * The demo's two régies, paid through the sandbox (a local card page). The billing software's
+ * API keys are demo values too: a real commune sets its own (only their SHA-256 is stored).
+ */
+export const DEMO_REGIES = [
+  { code: 'ville', name: 'Ville', services: ['Scolaire', 'Périscolaire', 'Petite enfance'], apiKey: 'demo-regie-ville-cle-api-2026' },
+  { code: 'ccas', name: 'CCAS', services: ['Action sociale'], apiKey: 'demo-regie-ccas-cle-api-2026' },
+] as const;
+
+export const apiKeyHash = (key: string): string => createHash('sha256').update(key).digest('hex');
+
+export async function seedDemo(dataSource: DataSource): Promise<{ commune: Commune; agent: Agent; regies: Regie[] }> {
   const communes = dataSource.getRepository(Commune);
   let commune = await communes.findOneBy({ slug: DEMO_COMMUNE.slug });
   if (!commune) {
@@ -39,5 +51,13 @@ export async function seedDemo(dataSource: DataSource): Promise<{ commune: Commu
     });
     agent = await agents.findOneByOrFail({ login: DEMO_AGENT.login });
   }
-  return { commune, agent };
+  const regies = dataSource.getRepository(Regie);
+  for (const r of DEMO_REGIES) {
+    if (await regies.findOneBy({ communeId: commune.id, code: r.code })) continue;
+    await regies.insert({
+      communeId: commune.id, code: r.code, name: r.name, services: [...r.services], provider: 'sandbox',
+      payfipNumcli: null, payfipMode: null, apiKeyHash: apiKeyHash(r.apiKey),
+    });
+  }
+  return { commune, agent, regies: await regies.findBy({ communeId: commune.id }) };
 }

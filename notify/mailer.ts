@@ -5,6 +5,15 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../config';
 import { PermanentDeliveryError, TemporaryDeliveryError } from './errors';
 
+/** A file sent with a mail (a payment receipt). */
+export interface MailAttachment {
+  /** As the resident's mail client shows it: `recu-BEA0000123.pdf`. */
+  filename: string;
+  /** `application/pdf` */
+  contentType: string;
+  content: Buffer;
+}
+
 export interface OutgoingMail {
   to: string;
   subject: string;
@@ -12,6 +21,7 @@ export interface OutgoingMail {
   text: string;
   /** Full Message-ID header, `<…@…>`; see messageIdFor. */
   messageId?: string;
+  attachments?: MailAttachment[];
 }
 
 export interface MailTransport {
@@ -69,6 +79,11 @@ export function createMailTransport(config: Pick<Config, 'mail'>): MailTransport
           html: msg.html,
           text: msg.text,
           messageId: msg.messageId,
+          attachments: msg.attachments?.map(({ filename, contentType, content }) => ({
+            filename,
+            contentType,
+            content,
+          })),
         });
       } catch (err) {
         throw classify(err);

@@ -4,9 +4,9 @@
 // sent again. While one call sends, it holds the row lock, so a retry that overlaps a slow attempt
 // waits for it and then finds the row sent, instead of sending a second copy.
 import type { DataSource, EntityManager } from 'typeorm';
-import { Notification, type NotificationChannel } from '../db/entities/notification';
+import { Notification, type NotificationChannel, type StoredAttachment } from '../db/entities/notification';
 import { PermanentDeliveryError } from './errors';
-import { messageIdFor, type MailTransport } from './mailer';
+import { messageIdFor, type MailAttachment, type MailTransport } from './mailer';
 import { E164, INVALID_PHONE_MESSAGE, type SmsProvider } from './sms';
 import { renderMail, renderSms } from './templates';
 
@@ -25,6 +25,11 @@ export interface DeliveryInput {
    * replaced in the table. Kept with the dev transports, whose only mailbox is this table.
    */
   secret?: boolean;
+  /**
+   * Files sent with a mail (a payment receipt). Stored with the row, so a retry sends the files
+   * of the first attempt, like its text; removed with the body of a secret message.
+   */
+  attachments?: MailAttachment[];
 }
 
 export const REDACTED_BODY = '[Contenu retiré après envoi : il contenait un lien à usage unique.]';
@@ -33,6 +38,9 @@ export type DeliveryResult = 'sent' | 'already-sent';
 
 const LAST_ERROR_MAX = 500;
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+// A name a mail client shows and saves: no path, no control character.
+const ATTACHMENT_NAME = /^[^\\/\p{Cc}]{1,150}$/u;
+const CONTENT_TYPE = /^[a-z]+\/[a-z0-9.+-]+$/i;
 
 function checkInput(input: DeliveryInput): void {
   if (!input.key || input.key.length > 191) throw new Error(`Clé d'envoi invalide : « ${input.key} »`);
@@ -42,6 +50,33 @@ function checkInput(input: DeliveryInput): void {
   if (input.channel === 'sms' && !E164.test(input.to)) {
     throw new PermanentDeliveryError(INVALID_PHONE_MESSAGE);
   }
+  // The caller's mistakes, not the recipient's: plain errors.
+  for (const file of input.attachments ?? []) {
+    if (input.channel !== 'email') throw new Error(`Pièce jointe impossible par ${input.channel} : « ${input.key} »`);
+    if (!ATTACHMENT_NAME.test(file.filename) || file.filename.trim() !== file.filename) {
+      throw new Error(`Nom de pièce jointe invalide : « ${file.filename} »`);
+    }
+    if (!CONTENT_TYPE.test(file.contentType)) throw new Error(`Type de pièce jointe invalide : « ${file.contentType} »`);
+    if (!Buffer.isBuffer(file.content)) throw new Error(`Pièce jointe « ${file.filename} » sans contenu`);
+  }
+}
+
+function toStored(files: MailAttachment[] | undefined): StoredAttachment[] | null {
+  if (!files?.length) return null;
+  return files.map(({ filename, contentType, content }) => ({
+    filename,
+    contentType,
+    contentBase64: content.toString('base64'),
+  }));
+}
+
+function fromStored(files: StoredAttachment[] | null): MailAttachment[] | undefined {
+  if (!files?.length) return undefined;
+  return files.map(({ filename, contentType, contentBase64 }) => ({
+    filename,
+    contentType,
+    content: Buffer.from(contentBase64, 'base64'),
+  }));
 }
 
 /** What is stored about a failure: the error's own words, never the message it was sending. */
@@ -68,15 +103,17 @@ export class Outbox {
       ? renderMail(input.template, input.data)
       : { subject: null, html: null, text: renderSms(input.template, input.data) };
 
+    const attachments = toStored(input.attachments);
+
     // ON DUPLICATE KEY rather than INSERT IGNORE: IGNORE would also swallow real errors (a value too
-    // long would be silently truncated). The first rendering is the one kept and sent.
+    // long would be silently truncated). The first rendering, files included, is the one kept and sent.
     await this.dataSource.query(
       `INSERT INTO notification
-         (idempotency_key, commune_id, channel, recipient, subject, body_text, body_html)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id`,
+         (idempotency_key, commune_id, channel, recipient, subject, body_text, body_html, attachments)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id`,
       [
         input.key, input.communeId ?? null, input.channel, input.to,
-        rendered.subject, rendered.text, rendered.html,
+        rendered.subject, rendered.text, rendered.html, attachments && JSON.stringify(attachments),
       ],
     );
 
@@ -134,6 +171,7 @@ export class Outbox {
         html: row.bodyHtml ?? '',
         text: row.bodyText,
         messageId: messageIdFor(key, this.mail.from),
+        attachments: fromStored(row.attachments),
       });
       return this.mail.name;
     }
@@ -145,7 +183,7 @@ export class Outbox {
     // last_error is kept: with attempts, it tells why a mail came late.
     await em.query(
       `UPDATE notification SET status = 'sent', transport = ?, sent_at = ?
-         ${redact ? ', body_text = ?, body_html = NULL' : ''}
+         ${redact ? ', body_text = ?, body_html = NULL, attachments = NULL' : ''}
        WHERE id = ? AND status = 'pending'`,
       redact ? [transport, new Date(), REDACTED_BODY, id] : [transport, new Date(), id],
     );

@@ -129,6 +129,19 @@ export interface MailTemplateData {
     reminderNumber: number;
     backOfficeUrl: string;
   };
+  /** The card payment went through: the paid invoices, with the PDF receipt attached. */
+  'payment-receipt': CommonTemplateData & {
+    firstName: string;
+    /** Our payment reference (PayFiP «refdet»). */
+    reference: string;
+    regieName: string;
+    paidAtText: string;
+    /** «1 234,50 €» */
+    totalText: string;
+    invoices: Array<{ number: string; service: string; periodLabel: string; amountText: string }>;
+    /** «Mes comptes», where the relevé lists them. */
+    statementUrl: string;
+  };
   /** The certificate was issued and posted, or the request refused (with its reason). */
   'civil-status-decided': CommonTemplateData & CivilStatusSummary & {
     status: 'envoyee' | 'refusee';

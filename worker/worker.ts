@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../activities';
+import { createPaymentProviders } from '../payments';
 import type { Config } from '../config';
 import type { Outbox } from '../notify/outbox';
 import type { CatalogueLookup } from '../activities/demarches';
@@ -27,6 +28,12 @@ export async function createPortalWorker(deps: PortalWorkerDeps): Promise<Worker
       outbox: deps.outbox,
       publicUrl: config.publicUrl,
       linkSecret: config.sessionSecret,
+      providers: createPaymentProviders({
+        dataSource: deps.dataSource,
+        publicUrl: config.publicUrl,
+        sandboxEnabled: config.payments.sandbox,
+        payfip: config.payments.payfip,
+      }),
       catalogue: deps.catalogue,
     }),
     ...(deps.workflowBundle

@@ -4,3 +4,4 @@ export { passwordReset } from './password-reset';
 export { passwordChanged } from './password-changed';
 export { demarche } from './demarche';
 export { civilStatusRequest } from './civil-status';
+export { payment } from './payment';

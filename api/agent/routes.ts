@@ -14,6 +14,8 @@ import type { RequestsService } from '../services/requests.service';
 import { agentDemarcheRoutes } from './demarches';
 import { agentCivilStatusRoutes } from './civil-status';
 import type { CivilStatusService } from '../services/civil-status.service';
+import { agentInvoiceRoutes } from './invoices';
+import type { InvoiceImportService } from '../services/invoice-import.service';
 
 function actorLabel(actor: string): string {
   if (actor === 'resident') return "L'usager";
@@ -21,7 +23,7 @@ function actorLabel(actor: string): string {
   return actor.startsWith('agent:') ? `Agent n° ${actor.slice(6)}` : actor;
 }
 
-export function agentRoutes(deps: { pages: PageRenderer; services: PortalServices & { requests: RequestsService; civilStatus: CivilStatusService } }): Router {
+export function agentRoutes(deps: { pages: PageRenderer; services: PortalServices & { requests: RequestsService; civilStatus: CivilStatusService; invoiceImport: InvoiceImportService } }): Router {
   const { pages, services } = deps;
   const router = Router();
   const loginPage = { pageTitle: 'Espace agents — connexion' };
@@ -53,6 +55,7 @@ export function agentRoutes(deps: { pages: PageRenderer; services: PortalService
 
   router.use('/demandes', agentDemarcheRoutes({ pages, requests: services.requests }));
   router.use('/actes', agentCivilStatusRoutes({ pages, civilStatus: services.civilStatus }));
+  router.use('/factures', agentInvoiceRoutes({ pages, invoiceImport: services.invoiceImport }));
 
   router.post('/deconnexion', async (req, res) => {
     await destroySession(req);

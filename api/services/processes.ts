@@ -1,7 +1,7 @@
 // The api's side of the Temporal workflows: starting them and sending agent decisions as
 // Updates. A validator's refusal comes back as a readable 409, not a 500.
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   accountValidationWorkflowId,
@@ -14,6 +14,7 @@ import { passwordResetWorkflowId, type PasswordResetInput } from '../../workflow
 import { passwordChangedWorkflowId } from '../../workflows/password-changed';
 import { demarcheWorkflowId, type DemarcheInput } from '../../workflows/demarche';
 import { civilStatusWorkflowId, type CivilStatusInput } from '../../workflows/civil-status';
+import { paymentWorkflowId, type PaymentInput } from '../../workflows/payment';
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../errors';
 
@@ -57,6 +58,22 @@ export class Processes {
       // Agents are reminded of an overdue certificate as often as of an overdue account.
       args: [{ ...input, reminderIntervalMs: this.options.accountReminderIntervalMs } satisfies CivilStatusInput],
     });
+  }
+
+  async startPayment(input: PaymentInput): Promise<void> {
+    await this.options.client.workflow.start('payment', {
+      taskQueue: this.options.taskQueue,
+      workflowId: paymentWorkflowId(input.communeSlug, input.reference),
+      args: [input],
+    });
+  }
+
+  async paymentUpdate<Ret>(communeSlug: string, reference: string, update: UpdateDefinition<Ret, []>): Promise<Ret> {
+    return this.update(paymentWorkflowId(communeSlug, reference), update, []);
+  }
+
+  async paymentSignal(communeSlug: string, reference: string, signal: SignalDefinition<[]>): Promise<void> {
+    await this.options.client.workflow.getHandle(paymentWorkflowId(communeSlug, reference)).signal(signal);
   }
 
   /** Mails the security notice of a password change (own change or reset link). */

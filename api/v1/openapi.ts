@@ -12,6 +12,15 @@ import { CIVIL_STATUS_STATUSES, REFUSAL_REASONS } from '../../domain/civil-statu
 import { TRACKING_TOKEN } from '../../notify/tracking-link';
 import { CIVIL_STATUS_EVENT_LABELS, MAX_REFUSAL_LENGTH, REFUSAL_CODES } from './civil-status';
 import { SUBMISSION_KEY as CIVIL_STATUS_SUBMISSION_KEY } from '../services/civil-status.service';
+import {
+  EXPECTED_HEADER,
+  MAX_AMOUNT_CENTS,
+  MAX_IMPORT_BYTES,
+  MAX_INVOICE_LINES,
+  MAX_NUMBER_LENGTH,
+  MAX_TEXT_LENGTH as MAX_INVOICE_TEXT_LENGTH,
+} from '../../domain/invoice-import';
+import { API_KEY_HEADER } from './invoices';
 
 type Schema = Record<string, unknown>;
 
@@ -36,6 +45,8 @@ const DATE_DESCRIPTION = 'format AAAA-MM-JJ (JJ/MM/AAAA est aussi accepté), ren
 // Who may call what. The CSRF secret lives in the session, so both go together on every write.
 const SESSION = [{ cookieSession: [] }];
 const SESSION_AND_CSRF = [{ cookieSession: [], jetonCsrf: [] }];
+/** The billing software: the régie's API key, in either header; no session, no CSRF token. */
+const REGIE_API_KEY = [{ cleApiRegie: [] }, { bearerRegie: [] }];
 const PUBLIC: Schema[] = [];
 
 interface OperationSpec {
@@ -697,6 +708,64 @@ const schemas: Record<string, Schema> = {
     status: string('Statut de la demande.', { enum: [...DEMARCHE_STATUSES] }),
     url: string('Adresse de la demande dans l’API (GET).'),
   }),
+
+  // ——— factures ———
+  FactureImportee: object(['number', 'account', 'service', 'periodLabel', 'issuedOn', 'amountCents'], {
+    number: string(
+      `Numéro de la facture dans le logiciel de facturation, unique dans la régie (la casse ne compte pas) : lettres, ` +
+        `chiffres, « - », « _ », « . » et « / ».`,
+      { maxLength: MAX_NUMBER_LENGTH, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$', example: '2026-10-000123' },
+    ),
+    account: string(
+      'Le compte foyer : son identifiant (prénom.nom, sans tenir compte de la casse) ou l’adresse électronique du titulaire.',
+      { maxLength: 254, example: 'amélie.lire' },
+    ),
+    service: string('Le service facturé.', { maxLength: MAX_INVOICE_TEXT_LENGTH, example: 'Restauration scolaire' }),
+    periodLabel: string('La période facturée.', { maxLength: MAX_INVOICE_TEXT_LENGTH, example: 'Octobre 2026' }),
+    issuedOn: string('Date d’émission, AAAA-MM-JJ (JJ/MM/AAAA est aussi accepté).', { example: '2026-11-03' }),
+    dueOn: string('Date limite de paiement, AAAA-MM-JJ ou JJ/MM/AAAA, pas avant la date d’émission ; facultative.', {
+      nullable: true,
+      example: '2026-11-30',
+    }),
+    amountCents: {
+      type: 'integer',
+      description: 'Montant en centimes, plus grand que zéro : un avoir ne se paie pas en ligne.',
+      minimum: 1,
+      maximum: MAX_AMOUNT_CENTS,
+      example: 4250,
+    },
+  }, { description: 'Une facture, telle que le logiciel de facturation l’envoie. Les champs inconnus sont ignorés.' }),
+
+  ImportFactures: object(['invoices'], {
+    invoices: {
+      type: 'array',
+      description: `Les factures de la régie, ${MAX_INVOICE_LINES} au plus par envoi.`,
+      maxItems: MAX_INVOICE_LINES,
+      items: schemaRef('FactureImportee'),
+    },
+  }),
+
+  LigneRefusee: object(['line', 'message'], {
+    line: {
+      type: 'integer',
+      description: 'Rang de la facture dans la liste (à partir de 1) en JSON ; numéro de ligne du fichier en CSV (l’en-tête est la ligne 1).',
+    },
+    number: string('Numéro de la facture, quand la ligne en a un.'),
+    message: string('Motif du refus, en français (« Compte inconnu : … », « Montant négatif ou nul : … »).'),
+  }),
+
+  RapportImport: object(['imported', 'unchanged', 'rejected'], {
+    imported: { type: 'integer', description: 'Factures nouvelles, enregistrées « à payer ».' },
+    unchanged: { type: 'integer', description: 'Factures déjà importées avec le même contenu : rien n’a changé.' },
+    rejected: { type: 'array', description: 'Les lignes refusées, dans l’ordre ; les autres sont importées.', items: schemaRef('LigneRefusee') },
+  }, {
+    description: 'Le rapport de l’import : chaque facture est importée, déjà là, ou refusée avec son motif.',
+    example: {
+      imported: 2,
+      unchanged: 0,
+      rejected: [{ line: 3, number: 'F-0003', message: 'Compte inconnu : jean.inconnu' }],
+    },
+  }),
 };
 
 const errorExample = (code: string, message: string, fields: Record<string, string> = {}) => ({
@@ -770,6 +839,21 @@ const responses: Record<string, Schema> = {
     ),
     { 'Retry-After': { description: 'Nombre de secondes à attendre.', schema: { type: 'integer' } } },
   ),
+  CleApiInvalide: errorResponse(
+    `Clé d’API absente ou inconnue (en-tête Authorization: Bearer <clé> ou ${API_KEY_HEADER}).`,
+    errorExample(
+      'unauthenticated',
+      `Clé d’API absente ou inconnue : envoyez la clé de la régie dans l’en-tête Authorization: Bearer <clé> ou ${API_KEY_HEADER}.`,
+    ),
+  ),
+  CleApiAutreRegie: errorResponse(
+    'La clé d’API est celle d’une autre régie, ou d’une autre commune.',
+    errorExample('forbidden', 'Cette clé d’API n’est pas celle de la régie « ccas » de cette commune.'),
+  ),
+  TypeFacturesNonAccepte: errorResponse(
+    'Le corps n’est ni du JSON ni du CSV, ou le CSV n’est pas en UTF-8.',
+    errorExample('unsupported_media_type', 'Envoyez les factures en JSON (application/json) ou en CSV (text/csv).'),
+  ),
   ErreurInterne: errorResponse(
     'Erreur inattendue : réessayez dans quelques instants.',
     errorExample('internal', 'Une erreur inattendue est survenue. Réessayez dans quelques instants.'),
@@ -839,6 +923,13 @@ const parameters: Record<string, Schema> = {
   pageParam: {
     name: 'page', in: 'query', required: false, description: 'Page (50 demandes par page), à partir de 1.',
     schema: { type: 'integer', minimum: 1, default: 1 },
+  },
+  regieCode: {
+    name: 'code',
+    in: 'path',
+    required: true,
+    description: 'Code de la régie (« ville », « ccas »…) : celle de la clé d’API, sinon 403.',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,20}$' },
   },
 };
 
@@ -1519,6 +1610,50 @@ const paths: Record<string, Record<string, Schema>> = {
       },
     }),
   },
+  // ——— factures ———
+  '/regies/{code}/factures': {
+    post: {
+      ...operation({
+        operationId: 'importInvoices',
+        tag: 'Factures',
+        summary: 'Importer les factures d’une régie',
+        description:
+          'Pour le logiciel de facturation : la clé d’API de la régie (en-tête Authorization: Bearer <clé> ou ' +
+          `${API_KEY_HEADER}) tient lieu de session et de jeton CSRF. Le corps est une liste JSON, ou l’export CSV ` +
+          `(text/csv, UTF-8, séparateur « ; » ou « , », en-tête ${EXPECTED_HEADER} ; la colonne « regie » est ` +
+          `facultative et doit sinon nommer la régie de la clé ; montants en euros). ${MAX_INVOICE_LINES} factures et ` +
+          `${MAX_IMPORT_BYTES / 1024 / 1024} Mo au plus. Chaque ligne est traitée seule : les bonnes sont importées, ` +
+          'chaque mauvaise est rapportée avec son motif (montant négatif ou nul, compte inconnu, régie inconnue, numéro en ' +
+          'double…). L’import est idempotent sur le numéro : une facture déjà importée n’est jamais modifiée (même contenu : ' +
+          '« unchanged » ; autre contenu : ligne refusée). Un corps illisible en entier (JSON sans « invoices », CSV sans ' +
+          'en-tête complet, pas en UTF-8) donne 422 et rien n’est importé.',
+        security: REGIE_API_KEY,
+        parameters: ['regieCode'],
+        responses: {
+          200: ok('Le rapport de l’import.', schemaRef('RapportImport')),
+          401: responseRef('CleApiInvalide'),
+          403: responseRef('CleApiAutreRegie'),
+          413: responseRef('TropVolumineux'),
+          415: responseRef('TypeFacturesNonAccepte'),
+          422: responseRef('Invalide'),
+        },
+      }),
+      requestBody: {
+        required: true,
+        description: 'Les factures, en JSON ou en CSV.',
+        content: {
+          ...jsonContent(schemaRef('ImportFactures')),
+          'text/csv': {
+            schema: {
+              type: 'string',
+              description: `L’export CSV du logiciel de facturation, en UTF-8 ; en-tête : ${EXPECTED_HEADER}.`,
+              example: `${EXPECTED_HEADER}\nF-0001;ville;amélie.lire;Restauration scolaire;Octobre 2026;03/11/2026;30/11/2026;42,50\n`,
+            },
+          },
+        },
+      },
+    },
+  },
 };
 
 export const openApiDocument: object = {
@@ -1531,6 +1666,7 @@ export const openApiDocument: object = {
       'd’état civil (sans compte) et leur traitement par les agents. Chaque commune a son portail (demarches-<commune>.<domaine>) : l’API sert la commune de l’adresse ' +
       'appelée.\n\n' +
       'Authentification par cookie de session. Toute requête autre que GET doit porter l’en-tête X-CSRF-Token, ' +
+      'sauf l’import des factures par le logiciel de facturation, authentifié par la clé d’API de la régie, ' +
       'obtenu par GET /session (puis renouvelé à chaque connexion) : un client sans compte l’appelle aussi, et garde le ' +
       'cookie de session qu’il pose. Les champs portent les mêmes noms que les ' +
       'formulaires du portail. Les erreurs ont toutes la forme { "error": { "code", "message", "fields" } }.',
@@ -1547,6 +1683,7 @@ export const openApiDocument: object = {
     { name: 'Demandes', description: 'Les demandes du foyer : suivi, réponse, annulation.' },
     { name: 'État civil', description: 'Demandes d’actes de naissance, de mariage et de décès, sans compte, et leur suivi.' },
     { name: 'Agents', description: 'Validation des comptes et traitement des demandes par les agents de la mairie.' },
+    { name: 'Factures', description: 'Import des factures par le logiciel de facturation, avec la clé d’API de chaque régie.' },
     { name: 'Documentation', description: 'Cette description.' },
   ],
   paths,
@@ -1566,6 +1703,17 @@ export const openApiDocument: object = {
         in: 'header',
         name: 'X-CSRF-Token',
         description: 'Jeton CSRF de la session, renvoyé par GET /session et par les connexions.',
+      },
+      cleApiRegie: {
+        type: 'apiKey',
+        in: 'header',
+        name: API_KEY_HEADER,
+        description: 'Clé d’API d’une régie, donnée par la mairie au logiciel de facturation (seule son empreinte est conservée).',
+      },
+      bearerRegie: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'La même clé d’API de régie, dans l’en-tête Authorization: Bearer <clé>.',
       },
     },
   },

@@ -22,6 +22,8 @@ import type { DraftService } from '../services/drafts.service';
 import { addDemarcheRoutes } from './demarches';
 import type { CivilStatusService } from '../services/civil-status.service';
 import { addCivilStatusRoutes } from './civil-status';
+import type { InvoiceImportService } from '../services/invoice-import.service';
+import { addInvoiceImportRoutes } from './invoices';
 
 export interface ApiV1Deps {
   config: Config;
@@ -35,6 +37,7 @@ export interface ApiV1Deps {
     documents: DocumentService;
     drafts: DraftService;
     civilStatus: CivilStatusService;
+    invoiceImport: InvoiceImportService;
   };
 }
 
@@ -259,6 +262,9 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
 
   // ——— actes d'état civil: submission without an account, tracking link, agents (api/v1/civil-status.ts) ———
   addCivilStatusRoutes(router, deps.services);
+
+  // ——— factures: the billing software's import, by the régie's API key (api/v1/invoices.ts) ———
+  addInvoiceImportRoutes(router, deps.services);
 
   // Unknown API paths answer in JSON too, instead of falling through to the portal's pages.
   router.use((_req, _res, next) => {

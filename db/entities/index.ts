@@ -12,6 +12,11 @@ export * from './request-document';
 export * from './demarche-draft';
 export * from './civil-status-request';
 export * from './civil-status-history';
+export * from './regie';
+export * from './invoice';
+export * from './basket';
+export * from './payment';
+export * from './sandbox-payment';
 
 import { Commune } from './commune';
 import { Agent } from './agent';
@@ -27,6 +32,12 @@ import { RequestDocument } from './request-document';
 import { DemarcheDraft } from './demarche-draft';
 import { CivilStatusRequest } from './civil-status-request';
 import { CivilStatusHistory } from './civil-status-history';
+import { Regie } from './regie';
+import { Invoice } from './invoice';
+import { Basket, BasketItem } from './basket';
+import { Payment, PaymentInvoice } from './payment';
+import { SandboxPayment } from './sandbox-payment';
 
 export const ENTITIES = [Commune, Agent, Account, HouseholdMember, AccountHistory, Notification, PasswordReset, CaptchaChallenge,
-  DemarcheRequest, RequestHistory, RequestDocument, DemarcheDraft, CivilStatusRequest, CivilStatusHistory];
+  DemarcheRequest, RequestHistory, RequestDocument, DemarcheDraft, CivilStatusRequest, CivilStatusHistory,
+  Regie, Invoice, Basket, BasketItem, Payment, PaymentInvoice, SandboxPayment];

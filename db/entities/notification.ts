@@ -3,6 +3,13 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 export type NotificationChannel = 'email' | 'sms';
 export type NotificationStatus = 'pending' | 'sent';
 
+/** A file sent with a mail, as stored in the outbox row (JSON has no bytes: base64). */
+export interface StoredAttachment {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
 /**
  * Outbox of every mail and SMS. The unique key (e.g. `account:12:identifier`) makes activity
  * retries idempotent: a message already marked sent is never sent again. With no SMTP server
@@ -36,6 +43,10 @@ export class Notification {
 
   @Column({ name: 'body_html', type: 'mediumtext', nullable: true })
   bodyHtml!: string | null;
+
+  /** Files sent with the mail (a payment receipt); removed with the body of a secret message. */
+  @Column({ type: 'json', nullable: true })
+  attachments!: StoredAttachment[] | null;
 
   @Column({ type: 'enum', enum: ['pending', 'sent'], default: 'pending' })
   status!: NotificationStatus;

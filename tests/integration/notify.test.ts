@@ -6,6 +6,7 @@ import { Notification } from '../../db/entities/notification';
 import { PermanentDeliveryError, TemporaryDeliveryError } from '../../notify/errors';
 import { createMailTransport, messageIdFor, type MailTransport } from '../../notify/mailer';
 import { Outbox, REDACTED_BODY } from '../../notify/outbox';
+import { renderPaymentReceiptPdf } from '../../notify/receipt-pdf';
 import { createSmsProvider, type SmsProvider } from '../../notify/sms';
 import { startFakeSmsApi, type FakeSmsApi } from '../support/fake-sms-api';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver';
@@ -290,5 +291,148 @@ describe('dev transports and the dev mailbox', () => {
 
     const forGaelle = await outbox.listDevMailbox(1, 'gaelle@example.fr');
     expect(forGaelle.map((n) => n.idempotencyKey)).toEqual(['dev:3']);
+  });
+});
+
+describe('mails with attachments', () => {
+  const receiptFor = (reference: string, amountCents = 1250) => renderPaymentReceiptPdf({
+    communeName: 'Beaucouzé', communeAddress: 'Mairie de Beaucouzé\nPlace de l’Église\n49070 Beaucouzé',
+    regieName: 'Ville', reference, paidAt: new Date('2025-12-02T13:35:00Z'),
+    payerName: 'Amélie Lire', payerEmail: 'amelie@example.fr',
+    invoices: [{ number: 'F2025-00041', service: 'Restauration scolaire', periodLabel: 'novembre 2025', amountCents }],
+    totalCents: amountCents, authorisation: 'A55123',
+  });
+  const pdfFile = (reference: string, content: Buffer) => ({
+    filename: `recu-${reference}.pdf`, contentType: 'application/pdf', content,
+  });
+
+  /** The files of a raw message as nodemailer wrote them: each part's unfolded headers and decoded bytes. */
+  function attachedFiles(raw: string): Array<{ headers: string; name: string; content: Buffer }> {
+    const files = [];
+    for (const part of raw.split(/\r?\n--[^\r\n]*\r?\n/)) {
+      const match = /^([^]*?)\r?\n\r?\n([^]*)$/.exec(part);
+      const headers = match?.[1].replace(/\r?\n[ \t]+/g, ' ') ?? '';
+      if (!match || !/^Content-Disposition: attachment/im.test(headers)) continue;
+      expect(headers).toMatch(/^Content-Transfer-Encoding: base64$/im);
+      // filename=x, or RFC 2231 for a name that is not ASCII: filename*0*=utf-8''R%C3%A7u…
+      const plain = /filename="?([^";\r\n]+)/.exec(headers)?.[1];
+      const pieces = Array.from(headers.matchAll(/filename\*\d+\*?=([^;\s]+)/g), ([, piece]) => piece).join('');
+      const name = plain ?? decodeURIComponent(pieces.replace(/^utf-8''/i, ''));
+      files.push({ headers, name, content: Buffer.from(match[2].replace(/\s+/g, ''), 'base64') });
+    }
+    return files;
+  }
+
+  it('sends a PDF receipt once over SMTP; a retry sends the files of the first attempt', async () => {
+    const outbox = new Outbox(dataSource, smtp, devSms);
+    const first = await receiptFor('BEA0000123');
+    const input = {
+      key: 'payment:123:receipt', communeId: 7, channel: 'email' as const, to: 'helene@example.fr',
+      template: 'account-identifier', data: identifierMail('Hélène'),
+      attachments: [pdfFile('BEA0000123', first)],
+    };
+    await receiver.down();
+    try {
+      await expect(outbox.deliver(input)).rejects.toBeInstanceOf(TemporaryDeliveryError);
+    } finally {
+      await receiver.up();
+    }
+    const pending = await row(input.key);
+    expect(pending).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(pending.attachments).toEqual([{
+      filename: 'recu-BEA0000123.pdf', contentType: 'application/pdf', contentBase64: first.toString('base64'),
+    }]);
+    expect(pending.lastError).not.toContain(first.toString('base64').slice(0, 40));
+
+    // The retry brings a file rendered again (another amount): the stored one is sent.
+    const again = { ...input, attachments: [pdfFile('BEA0000123', await receiptFor('BEA0000123', 9999))] };
+    await expect(outbox.deliver(again)).resolves.toBe('sent');
+    await expect(outbox.deliver(again)).resolves.toBe('already-sent');
+
+    const mail = await receiver.waitFor((m) => m.envelopeTo.includes('helene@example.fr'));
+    expect(mail.raw).toContain('Content-Type: application/pdf; name=recu-BEA0000123.pdf');
+    expect(mail.raw).toContain('Content-Disposition: attachment; filename=recu-BEA0000123.pdf');
+    expect(mail.headers['content-type']).toMatch(/^multipart\/mixed;/);
+    expect(mail.text).toContain('Bonjour Hélène,');
+    const files = attachedFiles(mail.raw);
+    expect(files.map((file) => file.name)).toEqual(['recu-BEA0000123.pdf']);
+    expect(files[0].content.equals(first)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sentTo('helene@example.fr')).toHaveLength(1);
+    expect(await row(input.key)).toMatchObject({ status: 'sent', attempts: 2, transport: 'smtp' });
+  });
+
+  it('sends several files with their names and types, accents included', async () => {
+    const outbox = new Outbox(dataSource, smtp, devSms);
+    const pdf = await receiptFor('BEA0000124');
+    await outbox.deliver({
+      key: 'payment:124:receipt', channel: 'email', to: 'ines@example.fr',
+      template: 'account-identifier', data: identifierMail('Inès'),
+      attachments: [
+        { filename: 'Reçu BEA0000124.pdf', contentType: 'application/pdf', content: pdf },
+        { filename: 'détail.txt', contentType: 'text/plain', content: Buffer.from('Facture F2025-00041 : 12,50 €\n') },
+      ],
+    });
+    const mail = await receiver.waitFor((m) => m.envelopeTo.includes('ines@example.fr'));
+    const files = attachedFiles(mail.raw);
+    expect(files.map((file) => file.name)).toEqual(['Reçu BEA0000124.pdf', 'détail.txt']);
+    expect(files[0].headers).toMatch(/^Content-Type: application\/pdf;/m);
+    expect(files[0].content.equals(pdf)).toBe(true);
+    expect(files[1].headers).toMatch(/^Content-Type: text\/plain;/m);
+    expect(files[1].content.toString('utf8')).toBe('Facture F2025-00041 : 12,50 €\n');
+  });
+
+  it('a secret mail loses its files with its body once sent; the dev mailbox keeps them', async () => {
+    const outbox = new Outbox(dataSource, smtp, devSms);
+    const file = { filename: 'lien.txt', contentType: 'text/plain', content: Buffer.from('https://x.example/r/t') };
+    const secret = {
+      channel: 'email' as const, template: 'password-reset-link', secret: true, attachments: [file],
+      data: { ...common, firstName: 'Jules', identifier: 'jules.roy', resetUrl: 'https://x.example/r/t', validMinutes: 30 },
+    };
+    await outbox.deliver({ ...secret, key: 'password-reset:req-att', to: 'jules@example.fr' });
+    const mail = await receiver.waitFor((m) => m.envelopeTo.includes('jules@example.fr'));
+    expect(attachedFiles(mail.raw).map((f) => [f.name, f.content.toString()])).toEqual([['lien.txt', 'https://x.example/r/t']]);
+    expect(await row('password-reset:req-att')).toMatchObject({
+      status: 'sent', bodyText: REDACTED_BODY, bodyHtml: null, attachments: null,
+    });
+
+    const devMail = createMailTransport({ mail: { smtpUrl: undefined, from: FROM } });
+    const devOutbox = new Outbox(dataSource, devMail, devSms);
+    await devOutbox.deliver({ ...secret, key: 'password-reset:req-att-dev', to: 'jules.dev@example.fr' });
+    const [kept] = await devOutbox.listDevMailbox(1, 'jules.dev@example.fr');
+    expect(kept).toMatchObject({ transport: 'dev', status: 'sent' });
+    expect(kept.attachments).toEqual([
+      { filename: 'lien.txt', contentType: 'text/plain', contentBase64: file.content.toString('base64') },
+    ]);
+  });
+
+  it('a mail without files stores none', async () => {
+    const outbox = new Outbox(dataSource, smtp, devSms);
+    await outbox.deliver({
+      key: 'account:30:identifier', channel: 'email', to: 'karim@example.fr',
+      template: 'account-identifier', data: identifierMail('Karim'), attachments: [],
+    });
+    const mail = await receiver.waitFor((m) => m.envelopeTo.includes('karim@example.fr'));
+    expect(mail.raw).not.toMatch(/Content-Disposition: attachment/);
+    expect((await row('account:30:identifier')).attachments).toBeNull();
+  });
+
+  it('refuses files on an SMS, or with a path or an odd type, before writing anything', async () => {
+    const outbox = new Outbox(dataSource, smtp, devSms);
+    const content = Buffer.from('%PDF-1.3');
+    await expect(outbox.deliver({
+      key: 'bad:sms-file', channel: 'sms', to: '+33677777777', template: 'account-validated', data: validatedSms,
+      attachments: [{ filename: 'recu.pdf', contentType: 'application/pdf', content }],
+    })).rejects.toThrow(/Pièce jointe impossible par sms/);
+    const mail = { channel: 'email' as const, to: 'luc@example.fr', template: 'account-identifier', data: identifierMail() };
+    await expect(outbox.deliver({
+      ...mail, key: 'bad:file-name', attachments: [{ filename: '../recu.pdf', contentType: 'application/pdf', content }],
+    })).rejects.toThrow(/Nom de pièce jointe invalide/);
+    await expect(outbox.deliver({
+      ...mail, key: 'bad:file-type', attachments: [{ filename: 'recu.pdf', contentType: 'pdf', content }],
+    })).rejects.toThrow(/Type de pièce jointe invalide/);
+    for (const key of ['bad:sms-file', 'bad:file-name', 'bad:file-type']) {
+      expect(await dataSource.getRepository(Notification).countBy({ idempotencyKey: key })).toBe(0);
+    }
   });
 });

@@ -48,6 +48,8 @@ export interface HarnessOptions {
   demarcheDayMs?: number;
   /** The civil-status processing delay, in ms. */
   civilStatusDelayMs?: number;
+  /** A payment's expiry and polling interval. */
+  paymentTimings?: { expiresAfterMs: number; pollIntervalMs: number };
 }
 
 export async function startHarness(name: string, env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
@@ -75,7 +77,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
 
   const dataSource = await openDatabase(config.databaseUrl, { poolSize: 5 });
   await dataSource.query('SET FOREIGN_KEY_CHECKS = 0');
-  for (const table of ['civil_status_history', 'civil_status_request', 'demarche_draft', 'request_document', 'request_history', 'demarche_request', 'request_counter', 'household_member', 'account_history', 'password_reset', 'notification', 'account', 'agent', 'commune', 'sessions', 'rate_limit', 'captcha_challenge']) {
+  for (const table of ['sandbox_payment', 'basket_item', 'basket', 'payment_invoice', 'invoice', 'payment', 'regie', 'civil_status_history', 'civil_status_request', 'demarche_draft', 'request_document', 'request_history', 'demarche_request', 'request_counter', 'household_member', 'account_history', 'password_reset', 'notification', 'account', 'agent', 'commune', 'sessions', 'rate_limit', 'captcha_challenge']) {
     await dataSource.query(`DELETE FROM ${table}`);
   }
   await dataSource.query('SET FOREIGN_KEY_CHECKS = 1');
@@ -109,7 +111,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
   const temporal = new Client({ connection: clientConnection, namespace: temporalNamespace });
   const catalogue = Catalogues.load();
   const portal = createApp({
-    config, dataSource, temporal, outbox, catalogue, demarcheDayMs: options.demarcheDayMs, civilStatusDelayMs: options.civilStatusDelayMs,
+    config, dataSource, temporal, outbox, catalogue, demarcheDayMs: options.demarcheDayMs, civilStatusDelayMs: options.civilStatusDelayMs, paymentTimings: options.paymentTimings,
     log: (err) => console.error('api error', err),
   });
   const server = await new Promise<Server>((resolve) => {

@@ -128,7 +128,7 @@ describe('OpenAPI description', () => {
         'listRequestsForAgent', 'recordPaperDocument', 'requestDocuments', 'markRequestComplete', 'validateRequest',
         'refuseRequest', 'saveDraft', 'submitRequest', 'uploadDocument',
         'submitCivilStatusRequest', 'trackCivilStatusRequest', 'listCivilStatusRequests', 'issueCivilStatusCertificate',
-        'refuseCivilStatusRequest',
+        'refuseCivilStatusRequest', 'importInvoices',
       ]),
     );
   });
@@ -164,8 +164,11 @@ describe('OpenAPI description', () => {
       }
       // The CSRF check runs on every method but GET, so each such operation says so.
       if (method !== 'get') {
-        expect(op.security.some((s) => 'jetonCsrf' in s)).toBe(true);
+        // A browser's call carries the CSRF token; the billing software's, its régie's API key.
+        const byApiKey = op.security.some((s) => 'cleApiRegie' in s);
+        expect(byApiKey || op.security.some((s) => 'jetonCsrf' in s)).toBe(true);
         expect(codes).toContain('403');
+        if (byApiKey) expect(codes).toContain('401');
       }
       const declared = (op.parameters ?? []).map((p) => doc.components.parameters[p.$ref.split('/').pop() as string]);
       const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);

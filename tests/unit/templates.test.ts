@@ -111,6 +111,20 @@ const samples: { [N in MailTemplateName]: MailTemplateData[N] } = {
     reminderNumber: 0,
     backOfficeUrl: civilStatusBackOfficeUrl,
   },
+  'payment-receipt': {
+    communeName: 'Beaucouzé',
+    portalUrl: 'https://demarches-beaucouze.example.fr',
+    firstName: 'Amélie',
+    reference: 'BEAP7K2M9QX4ZT',
+    regieName: 'Ville',
+    paidAtText: 'mardi 2 décembre 2025 à 14 h 05',
+    totalText: '57,30\u00a0€',
+    invoices: [
+      { number: 'F-2025-0001', service: 'Restauration scolaire', periodLabel: 'Octobre 2025', amountText: '42,80\u00a0€' },
+      { number: 'F-2025-0002', service: 'Accueil périscolaire', periodLabel: 'Octobre 2025', amountText: '14,50\u00a0€' },
+    ],
+    statementUrl: 'https://demarches-beaucouze.example.fr/comptes',
+  },
   'civil-status-decided': {
     ...civilStatus,
     status: 'envoyee',
