@@ -36,6 +36,7 @@ import { civilStatusRoutes } from './portal/civil-status';
 import { PaymentsService, type PaymentTimings } from './services/payments.service';
 import { comptesRoutes } from './portal/comptes';
 import { InvoiceImportService } from './services/invoice-import.service';
+import { RegieSettingsService } from './services/regies.service';
 import { invoiceImportApiBody, isInvoiceImportApiRequest } from './v1/invoices';
 import { AGENT_INVOICE_IMPORT_ROUTE } from './agent/invoices';
 import { PAYMENT_NOTIFICATION_PATH, paymentNotificationRoutes } from './v1/payments';
@@ -71,6 +72,7 @@ export interface PortalApp {
     civilStatus: CivilStatusService;
     payments: PaymentsService;
     invoiceImport: InvoiceImportService;
+    regies: RegieSettingsService;
   };
   catalogue: Catalogues;
   close(): Promise<void>;
@@ -137,6 +139,7 @@ export function createApp(deps: AppDeps): PortalApp {
   });
 
   const invoiceImport = new InvoiceImportService({ dataSource, now: deps.now });
+  const regies = new RegieSettingsService({ dataSource, sandboxAllowed: config.payments.sandbox });
   const payments = new PaymentsService({
     dataSource, processes, now: deps.now,
     timings: deps.paymentTimings ?? { expiresAfterMs: PAYMENT_EXPIRY_MS, pollIntervalMs: 60_000 },
@@ -195,7 +198,7 @@ export function createApp(deps: AppDeps): PortalApp {
     verifyCsrf(req, res, next);
   });
 
-  const services = { accounts, agents, passwordReset, captcha, demarches, requests, documents, drafts, civilStatus, payments, invoiceImport };
+  const services = { accounts, agents, passwordReset, captcha, demarches, requests, documents, drafts, civilStatus, payments, invoiceImport, regies };
   // Answered or expired challenges are of no use: drop them hourly so the table stays small.
   const captchaPurge = setInterval(() => {
     captcha.purgeExpired().catch((err: unknown) => log(err));

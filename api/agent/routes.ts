@@ -12,6 +12,8 @@ import { onFormError, type PortalServices } from '../portal/routes';
 import { accountDetailsView, householdView, STATUS_LABELS } from '../view-models';
 import type { RequestsService } from '../services/requests.service';
 import { agentDemarcheRoutes } from './demarches';
+import { agentRegieRoutes } from './regies';
+import type { RegieSettingsService } from '../services/regies.service';
 import { agentCivilStatusRoutes } from './civil-status';
 import type { CivilStatusService } from '../services/civil-status.service';
 import { agentInvoiceRoutes } from './invoices';
@@ -23,7 +25,7 @@ function actorLabel(actor: string): string {
   return actor.startsWith('agent:') ? `Agent n° ${actor.slice(6)}` : actor;
 }
 
-export function agentRoutes(deps: { pages: PageRenderer; services: PortalServices & { requests: RequestsService; civilStatus: CivilStatusService; invoiceImport: InvoiceImportService } }): Router {
+export function agentRoutes(deps: { pages: PageRenderer; services: PortalServices & { requests: RequestsService; civilStatus: CivilStatusService; invoiceImport: InvoiceImportService; regies: RegieSettingsService } }): Router {
   const { pages, services } = deps;
   const router = Router();
   const loginPage = { pageTitle: 'Espace agents — connexion' };
@@ -56,6 +58,7 @@ export function agentRoutes(deps: { pages: PageRenderer; services: PortalService
   router.use('/demandes', agentDemarcheRoutes({ pages, requests: services.requests }));
   router.use('/actes', agentCivilStatusRoutes({ pages, civilStatus: services.civilStatus }));
   router.use('/factures', agentInvoiceRoutes({ pages, invoiceImport: services.invoiceImport }));
+  router.use('/regies', agentRegieRoutes({ pages, regies: services.regies }));
 
   router.post('/deconnexion', async (req, res) => {
     await destroySession(req);
