@@ -61,6 +61,8 @@ export function comptesRoutes(deps: { pages: PageRenderer; payments: PaymentsSer
         toPay: statement.toPay.map((i) => invoiceRow(i, statement.regies, inBasket)),
         paid: statement.paid.map((i) => invoiceRow(i, statement.regies, inBasket)),
         basketCount: basket.invoices.length,
+        // French: 0 and 1 take the singular.
+        basketCountText: `${basket.invoices.length} facture${basket.invoices.length > 1 ? 's' : ''}`,
         basketTotal: formatEuros(basket.totalCents),
       }),
     );

@@ -28,6 +28,30 @@ import { formErrors } from '../../api/pages';
 import { fieldView } from '../../api/portal/demarches';
 import { CAPTCHA_WRONG } from '../../api/services/civil-status.service';
 import { retryLater } from '../../api/services/throttle';
+import type { Invoice } from '../../db/entities';
+import type { SandboxPayment } from '../../db/entities/sandbox-payment';
+import {
+  BASKET_LOCKED,
+  BASKET_REFUSED,
+  PAYMENT_LABELS,
+  STATEMENT_MONTHS,
+  statementStart,
+  totalCents,
+  type PaymentStatus,
+} from '../../domain/basket';
+import { formatEuros } from '../../domain/money';
+import { communePrefix } from '../../domain/request-number';
+import {
+  EXPECTED_HEADER,
+  InvoiceFileError,
+  MAX_IMPORT_BYTES,
+  MAX_INVOICE_LINES,
+  parseInvoiceCsv,
+  type RejectedLine,
+} from '../../domain/invoice-import';
+import { NOT_VALIDATED } from '../../api/services/payments.service';
+import { cleanFileName } from '../../api/services/documents.service';
+import { isSandboxPaymentOpen, SANDBOX_TEST_CARDS } from '../../payments/sandbox';
 
 /** A name a resident could type to try to inject a script into the pages. */
 export const SCRIPT_SAMPLE = '<script>alert(1)</script>';
@@ -522,6 +546,8 @@ export function pageSamples(): PageSample[] {
       },
     },
 
+    ...paymentPortalSamples(),
+
     { name: 'reset-identifiant', page: 'reset/identifiant', context: { ...common, pageTitle: 'Mot de passe oublié', ...form() } },
     {
       name: 'reset-identifiant-erreurs',
@@ -668,6 +694,7 @@ export function pageSamples(): PageSample[] {
     },
 
     ...civilStatusAgentSamples(),
+    ...invoiceAgentSamples(),
 
     {
       name: 'boite-mail',
@@ -1352,6 +1379,469 @@ function civilStatusAgentSamples(): PageSample[] {
         {},
         `Cette demande est déjà traitée (${CIVIL_STATUS_LABELS.refusee.toLowerCase()}).`,
       ),
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Invoices, basket and card payment: «Mes comptes», the basket and the return page
+// (api/portal/comptes.ts), the sandbox card page (api/sandbox/routes.ts) and the back office's
+// «Factures» with its import report (api/agent/invoices.ts). Amounts are formatted by
+// domain/money.ts and dates by domain/dates.ts, as the routes do.
+
+/** «Today» for these samples: Monday 16 November 2026 in Paris. */
+const PAYMENT_TODAY = '2026-11-16';
+const PAYMENT_NOW = new Date('2026-11-16T10:30:00+01:00');
+/** config.ts: PUBLIC_URL's default, where the sandbox provider sends the browser. */
+const PUBLIC_URL_SAMPLE = 'http://localhost:3000';
+
+/** The régies of db/seed.ts, with what api/agent/invoices.ts shows of them. */
+const REGIES = {
+  ville: { id: 1, code: 'ville', name: 'Ville', services: ['Scolaire', 'Périscolaire', 'Petite enfance'], apiImport: true },
+  ccas: { id: 2, code: 'ccas', name: 'CCAS', services: ['Action sociale'], apiImport: false },
+};
+const regieName = (id: number) => Object.values(REGIES).find((r) => r.id === id)?.name ?? '';
+
+type InvoiceSample = Pick<
+  Invoice,
+  'id' | 'number' | 'regieId' | 'service' | 'periodLabel' | 'issuedOn' | 'dueOn' | 'amountCents' | 'status' | 'paymentId' | 'paidAt'
+>;
+
+const invoice = (i: Omit<InvoiceSample, 'status' | 'paymentId' | 'paidAt'> & Partial<InvoiceSample>): InvoiceSample => ({
+  status: 'a_payer',
+  paymentId: null,
+  paidAt: null,
+  ...i,
+});
+
+// Amélie Lire's invoices of the last 3 months, newest first (as statement() orders them).
+const cantineOctobre = invoice({
+  id: 302,
+  number: 'F2026-11-000418',
+  regieId: REGIES.ville.id,
+  service: 'Restauration scolaire',
+  periodLabel: 'Octobre 2026',
+  issuedOn: '2026-11-05',
+  dueOn: '2026-11-30',
+  amountCents: 4_872,
+});
+const periscolaireOctobre = invoice({
+  id: 301,
+  number: 'F2026-11-000417',
+  regieId: REGIES.ville.id,
+  service: 'Accueil périscolaire',
+  periodLabel: 'Octobre 2026',
+  issuedOn: '2026-11-05',
+  dueOn: '2026-11-30',
+  amountCents: 2_310,
+});
+const portageRepas = invoice({
+  id: 298,
+  number: 'CCAS-2026-0087',
+  regieId: REGIES.ccas.id,
+  service: 'Portage de repas à domicile',
+  periodLabel: 'Octobre 2026',
+  issuedOn: '2026-11-03',
+  dueOn: null,
+  amountCents: 6_540,
+});
+const paidInvoices = [
+  invoice({
+    id: 277,
+    number: 'F2026-10-000378',
+    regieId: REGIES.ville.id,
+    service: 'Crèche',
+    periodLabel: 'Septembre 2026',
+    issuedOn: '2026-10-06',
+    dueOn: '2026-10-31',
+    amountCents: 31_250,
+    status: 'payee',
+    paymentId: 51,
+    paidAt: new Date('2026-10-12T18:24:00+02:00'),
+  }),
+  invoice({
+    id: 276,
+    number: 'F2026-10-000377',
+    regieId: REGIES.ville.id,
+    service: 'Restauration scolaire',
+    periodLabel: 'Septembre 2026',
+    issuedOn: '2026-10-06',
+    dueOn: '2026-10-31',
+    amountCents: 4_416,
+    status: 'payee',
+    paymentId: 51,
+    paidAt: new Date('2026-10-12T18:24:00+02:00'),
+  }),
+  invoice({
+    id: 241,
+    number: 'F2026-09-000301',
+    regieId: REGIES.ville.id,
+    service: 'Accueil périscolaire',
+    periodLabel: 'Juillet et août 2026',
+    issuedOn: '2026-09-04',
+    dueOn: null,
+    amountCents: 1_980,
+    status: 'payee',
+    paymentId: 44,
+    paidAt: new Date('2026-09-09T07:58:00+02:00'),
+  }),
+];
+
+/** The payment under way for the basket [cantine, périscolaire]: payments.service checkout(). */
+const PAYMENT_REFERENCE = `${communePrefix(commune.slug)}P7K2M9QX4ZT`;
+const PAYMENT_ID = 60;
+const SANDBOX_ID = 'c2a4e6f8-1b3d-4c5e-8f70-9a1b2c3d4e5f';
+const inPayment = (i: InvoiceSample): InvoiceSample => ({ ...i, paymentId: PAYMENT_ID });
+
+/** A basket as payments.service basket() returns it. */
+interface BasketSample {
+  regieId: number | null;
+  invoices: InvoiceSample[];
+  payment: { reference: string; redirectUrl: string | null } | null;
+}
+const emptyBasket: BasketSample = { regieId: null, invoices: [], payment: null };
+const openBasket: BasketSample = { regieId: REGIES.ville.id, invoices: [cantineOctobre], payment: null };
+const fullBasket: BasketSample = { regieId: REGIES.ville.id, invoices: [cantineOctobre, periscolaireOctobre], payment: null };
+const lockedBasket: BasketSample = {
+  regieId: REGIES.ville.id,
+  invoices: [inPayment(cantineOctobre), inPayment(periscolaireOctobre)],
+  payment: { reference: PAYMENT_REFERENCE, redirectUrl: `${PUBLIC_URL_SAMPLE}/sandbox/paiement/${SANDBOX_ID}` },
+};
+
+/** api/portal/comptes.ts: invoiceRow() (not exported). */
+function invoiceRow(i: InvoiceSample, inBasket: Set<number>) {
+  return {
+    id: i.id,
+    number: i.number,
+    regie: regieName(i.regieId),
+    service: i.service,
+    period: i.periodLabel,
+    issuedText: formatIsoDay(i.issuedOn),
+    dueText: i.dueOn ? formatIsoDay(i.dueOn) : null,
+    amountText: formatEuros(i.amountCents),
+    paidText: i.paidAt ? formatParisDateTime(i.paidAt) : null,
+    inBasket: inBasket.has(i.id),
+    inPayment: i.status === 'a_payer' && i.paymentId !== null,
+  };
+}
+
+/** api/portal/comptes.ts: renderComptes() for a validated account. */
+function comptesPage(invoices: InvoiceSample[], basket: BasketSample) {
+  const inBasket = new Set(basket.invoices.map((i) => i.id));
+  return {
+    ...residentPage('accueil'),
+    pageTitle: 'Mes comptes',
+    activeTab: 'comptes',
+    months: STATEMENT_MONTHS,
+    since: formatIsoDay(statementStart(PAYMENT_TODAY)),
+    toPay: invoices.filter((i) => i.status === 'a_payer').map((i) => invoiceRow(i, inBasket)),
+    paid: invoices.filter((i) => i.status === 'payee').map((i) => invoiceRow(i, inBasket)),
+    basketCount: basket.invoices.length,
+    basketCountText: `${basket.invoices.length} facture${basket.invoices.length > 1 ? 's' : ''}`,
+    basketTotal: formatEuros(totalCents(basket.invoices.map((i) => i.amountCents))),
+  };
+}
+
+/** api/portal/comptes.ts: renderBasket(). */
+function panierPage(basket: BasketSample) {
+  return {
+    ...residentPage('accueil'),
+    pageTitle: 'Votre panier',
+    activeTab: 'comptes',
+    regie: basket.regieId === null ? null : regieName(basket.regieId),
+    invoices: basket.invoices.map((i) => ({
+      id: i.id,
+      number: i.number,
+      service: i.service,
+      period: i.periodLabel,
+      amountText: formatEuros(i.amountCents),
+    })),
+    totalText: formatEuros(totalCents(basket.invoices.map((i) => i.amountCents))),
+    payment: basket.payment
+      ? { reference: basket.payment.reference, url: basket.payment.redirectUrl, returnUrl: `/paiement/retour/${basket.payment.reference}` }
+      : null,
+  };
+}
+
+/** api/portal/comptes.ts: GET /paiement/retour/:reference, for the payment of the full basket. */
+function paiementPage(status: PaymentStatus) {
+  return {
+    ...residentPage('accueil'),
+    pageTitle: PAYMENT_LABELS[status],
+    activeTab: 'comptes',
+    status,
+    statusLabel: PAYMENT_LABELS[status],
+    reference: PAYMENT_REFERENCE,
+    amountText: formatEuros(totalCents(fullBasket.invoices.map((i) => i.amountCents))),
+    email: accountSample.email,
+    refreshUrl: `/paiement/retour/${PAYMENT_REFERENCE}`,
+  };
+}
+
+/** api/sandbox/routes.ts: CLOSED_MESSAGES (not exported). */
+const SANDBOX_CLOSED_MESSAGES: Record<SandboxPayment['status'], string> = {
+  paid: 'Ce paiement a déjà été accepté.',
+  refused: 'Ce paiement a été refusé.',
+  abandoned: 'Ce paiement a été abandonné.',
+  pending: 'Ce paiement a expiré : plus de 20 minutes se sont écoulées depuis son ouverture.',
+};
+
+/** The sandbox's payment for the locked basket, as payments/sandbox.ts create() stores it. */
+function sandboxPayment(status: SandboxPayment['status'], minutesAgo: number): SandboxPayment {
+  return {
+    id: SANDBOX_ID,
+    reference: PAYMENT_REFERENCE,
+    amountCents: totalCents(lockedBasket.invoices.map((i) => i.amountCents)),
+    label: `Factures ${REGIES.ville.name} ${PAYMENT_REFERENCE}`,
+    status,
+    returnUrl: `${PUBLIC_URL_SAMPLE}/paiement/retour/${PAYMENT_REFERENCE}`,
+    notifyUrl: `${PUBLIC_URL_SAMPLE}/api/v1/paiements/notification`,
+    createdAt: new Date(PAYMENT_NOW.getTime() - minutesAgo * 60_000),
+    decidedAt: status === 'pending' ? null : PAYMENT_NOW,
+  };
+}
+
+/**
+ * api/sandbox/routes.ts: cardPage(). The payer comes from the portal's basket in the same browser,
+ * so pages.render() adds the signed-in resident (the route sets no tab).
+ */
+function sandboxCardPage(payment: SandboxPayment, formPart: Record<string, unknown> = {}) {
+  const open = isSandboxPaymentOpen(payment, PAYMENT_NOW);
+  return {
+    ...common,
+    user: resident(),
+    ...form(),
+    pageTitle: 'Paiement par carte (bac à sable)',
+    payment: {
+      id: payment.id,
+      reference: payment.reference,
+      label: payment.label,
+      amountText: formatEuros(payment.amountCents),
+      returnUrl: payment.returnUrl,
+    },
+    open,
+    closedMessage: open ? undefined : SANDBOX_CLOSED_MESSAGES[payment.status],
+    cards: SANDBOX_TEST_CARDS,
+    ...formPart,
+  };
+}
+
+function paymentPortalSamples(): PageSample[] {
+  const allInvoices = [cantineOctobre, periscolaireOctobre, portageRepas, ...paidInvoices];
+  const whilePaying = [inPayment(cantineOctobre), inPayment(periscolaireOctobre), portageRepas, ...paidInvoices];
+  return [
+    {
+      name: 'comptes-non-valide',
+      page: 'resident/comptes',
+      context: { ...residentPage('accueil', 'pending'), pageTitle: 'Mes comptes', activeTab: 'comptes', notValidated: NOT_VALIDATED },
+    },
+    {
+      name: 'comptes',
+      page: 'resident/comptes',
+      context: { ...comptesPage(allInvoices, openBasket), flash: { kind: 'success', message: 'La facture est ajoutée à votre panier.' } },
+    },
+    { name: 'comptes-paiement-en-cours', page: 'resident/comptes', context: comptesPage(whilePaying, lockedBasket) },
+    { name: 'comptes-vide', page: 'resident/comptes', context: comptesPage([], emptyBasket) },
+    {
+      // POST /panier/ajouter of the CCAS invoice while the basket holds the Ville's: 409, the FAQ's words.
+      name: 'comptes-erreur-panier',
+      page: 'resident/comptes',
+      context: { ...comptesPage(allInvoices, openBasket), flash: { kind: 'error', message: BASKET_REFUSED } },
+    },
+
+    { name: 'panier-vide', page: 'resident/panier', context: panierPage(emptyBasket) },
+    { name: 'panier', page: 'resident/panier', context: panierPage(fullBasket) },
+    { name: 'panier-paiement-en-cours', page: 'resident/panier', context: panierPage(lockedBasket) },
+    {
+      // Before the provider has answered checkout: no page to go back to yet.
+      name: 'panier-paiement-en-creation',
+      page: 'resident/panier',
+      context: panierPage({ ...lockedBasket, payment: { reference: PAYMENT_REFERENCE, redirectUrl: null } }),
+    },
+    {
+      // POST /panier/retirer from a tab left open before «Payer»: 409.
+      name: 'panier-erreur',
+      page: 'resident/panier',
+      context: { ...panierPage(lockedBasket), flash: { kind: 'error', message: BASKET_LOCKED } },
+    },
+
+    ...(['payee', 'en_cours', 'refusee', 'abandonnee', 'expiree'] as const).map((status) => ({
+      name: `paiement-${status.replace('_', '-')}`,
+      page: 'resident/paiement',
+      context: paiementPage(status),
+    })),
+
+    { name: 'sandbox-paiement', page: 'sandbox/paiement', context: sandboxCardPage(sandboxPayment('pending', 2)) },
+    {
+      name: 'sandbox-paiement-carte-inconnue',
+      page: 'sandbox/paiement',
+      // The number typed is not sent back into the page (formErrors({}, …)).
+      context: sandboxCardPage(
+        sandboxPayment('pending', 3),
+        formErrors({}, { numero_carte: 'Numéro de carte inconnu : utilisez une des cartes de test listées sur cette page.' }),
+      ),
+    },
+    {
+      name: 'sandbox-paiement-carte-vide',
+      page: 'sandbox/paiement',
+      context: sandboxCardPage(sandboxPayment('pending', 3), formErrors({}, { numero_carte: 'Saisissez le numéro de carte.' })),
+    },
+    { name: 'sandbox-paiement-accepte', page: 'sandbox/paiement', context: sandboxCardPage(sandboxPayment('paid', 4)) },
+    { name: 'sandbox-paiement-expire', page: 'sandbox/paiement', context: sandboxCardPage(sandboxPayment('pending', 25)) },
+  ];
+}
+
+/** api/agent/invoices.ts: COLUMNS (not exported), the page's help on the export's columns. */
+const INVOICE_COLUMNS = [
+  { name: 'numero', text: 'Numéro de la facture, unique dans la régie (lettres, chiffres, « - », « _ », « . », « / »).' },
+  { name: 'regie', text: 'Code de la régie : voir le tableau des régies.' },
+  { name: 'compte', text: 'Compte foyer : identifiant (prénom.nom) ou adresse électronique du titulaire.' },
+  { name: 'service', text: 'Service facturé (« Restauration scolaire »…).' },
+  { name: 'periode', text: 'Période facturée (« Octobre 2026 »…).' },
+  { name: 'date_emission', text: 'Date d’émission, JJ/MM/AAAA ou AAAA-MM-JJ.' },
+  { name: 'echeance', text: 'Date limite de paiement, facultative.' },
+  { name: 'montant', text: 'Montant en euros (12,50), plus grand que zéro : un avoir ne se paie pas en ligne.' },
+];
+
+/** api/agent/invoices.ts: count() and plural(). */
+const countFr = (n: number) => n.toLocaleString('fr-FR');
+const pluralFr = (n: number, one: string, many: string) => `${countFr(n)} ${n > 1 ? many : one}`;
+
+/** What invoice-import.service regieSummaries() computes for each régie. */
+interface RegieSummarySample {
+  regie: (typeof REGIES)[keyof typeof REGIES];
+  toPay: { count: number; cents: number };
+  paid: { count: number; cents: number };
+}
+
+/** api/agent/invoices.ts: listPage(). */
+function facturesPage(summaries: RegieSummarySample[]) {
+  return {
+    ...common,
+    user: agent,
+    ...form(),
+    pageTitle: 'Factures',
+    activeTab: 'factures',
+    regies: summaries.map(({ regie, toPay, paid }) => ({
+      name: regie.name,
+      code: regie.code,
+      services: regie.services.join(', '),
+      toPayCount: countFr(toPay.count),
+      toPayText: formatEuros(toPay.cents),
+      paidCount: countFr(paid.count),
+      paidText: formatEuros(paid.cents),
+      apiImport: regie.apiImport,
+    })),
+    columns: INVOICE_COLUMNS,
+    expectedHeader: EXPECTED_HEADER,
+    maxMb: MAX_IMPORT_BYTES / 1024 / 1024,
+    maxLines: countFr(MAX_INVOICE_LINES),
+    action: '/agent/factures/import',
+  };
+}
+
+const REGIE_SUMMARIES: RegieSummarySample[] = [
+  { regie: REGIES.ville, toPay: { count: 1_284, cents: 6_143_590 }, paid: { count: 3_912, cents: 18_702_415 } },
+  { regie: REGIES.ccas, toPay: { count: 37, cents: 241_980 }, paid: { count: 112, cents: 733_460 } },
+];
+
+/** The message parseInvoiceCsv() gives a file whose header is not the export's. */
+function headerRefusal(): string {
+  try {
+    parseInvoiceCsv('facture;montant\nF2026-11-000418;48,72\n');
+  } catch (err) {
+    if (err instanceof InvoiceFileError) return err.message;
+    throw err;
+  }
+  throw new Error('Cet en-tête aurait dû être refusé.');
+}
+
+/**
+ * The billing software's October export, read by parseInvoiceCsv() as the route does; the lines it
+ * keeps then meet invoice-import.service importInvoices()'s checks against the commune's régies and
+ * accounts (replayed here without a database: unknown régie or account, already imported).
+ */
+function importReport(csv: string, knownAccounts: string[], alreadyImported: string[]) {
+  const parsed = parseInvoiceCsv(Buffer.from(csv, 'utf8'));
+  const rejected: RejectedLine[] = [...parsed.rejected];
+  let imported = 0;
+  let unchanged = 0;
+  const regieCodes = new Set(Object.values(REGIES).map((r) => r.code));
+  for (const line of parsed.lines) {
+    const problems: string[] = [];
+    if (!regieCodes.has(line.regieCode)) problems.push(`Régie inconnue : ${line.regieCode}`);
+    if (!knownAccounts.includes(line.account.toLowerCase())) problems.push(`Compte inconnu : ${line.account}`);
+    if (problems.length) rejected.push({ line: line.line, number: line.number, message: problems.join(' ; ') });
+    else if (alreadyImported.includes(line.number)) unchanged++;
+    else imported++;
+  }
+  rejected.sort((a, b) => a.line - b.line);
+  return { imported, unchanged, rejected };
+}
+
+/** api/agent/invoices.ts: POST /agent/factures/import answered with its report. */
+function importPage(rawFileName: string, report: ReturnType<typeof importReport>) {
+  const total = report.imported + report.unchanged + report.rejected.length;
+  return {
+    ...common,
+    user: agent,
+    ...form(),
+    pageTitle: 'Rapport d’import des factures',
+    activeTab: 'factures',
+    fileName: cleanFileName(rawFileName) ?? 'fichier.csv',
+    totalText: pluralFr(total, 'ligne de facture lue', 'lignes de factures lues'),
+    summary: [
+      pluralFr(report.imported, 'facture importée', 'factures importées'),
+      pluralFr(report.unchanged, 'facture déjà importée, inchangée', 'factures déjà importées, inchangées'),
+      pluralFr(report.rejected.length, 'ligne refusée', 'lignes refusées'),
+    ],
+    allGood: report.rejected.length === 0,
+    rejected: report.rejected.map((r) => ({ line: r.line, number: r.number ?? '—', message: r.message })),
+  };
+}
+
+const EXPORT_HEADER = EXPECTED_HEADER;
+const EXPORT_GOOD_LINES = [
+  'F2026-11-000417;ville;amélie.lire;Accueil périscolaire;Octobre 2026;05/11/2026;30/11/2026;23,10',
+  'F2026-11-000418;ville;amélie.lire;Restauration scolaire;Octobre 2026;05/11/2026;30/11/2026;48,72',
+  'F2026-10-000377;ville;amélie.lire;Restauration scolaire;Septembre 2026;06/10/2026;31/10/2026;44,16',
+  'CCAS-2026-0087;ccas;amelie.lire@example.fr;Portage de repas à domicile;Octobre 2026;2026-11-03;;65,40',
+];
+const EXPORT_BAD_LINES = [
+  `${SCRIPT_SAMPLE};ville;paul.durand;Restauration scolaire;Octobre 2026;05/11/2026;30/11/2026;31,40`,
+  'F2026-11-000420;ville;paul.durand;Crèche;Octobre 2026;05/11/2026;;-12,00',
+  'F2026-11-000421;vile;jean.inconnu;Accueil périscolaire;Octobre 2026;05/11/2026;;18,20',
+  'F2026-11-000418;ville;amélie.lire;Restauration scolaire;Octobre 2026;05/11/2026;30/11/2026;48,72',
+  ';ville;paul.durand;Restauration scolaire;Octobre 2026;31/11/2026;;',
+];
+const KNOWN_ACCOUNTS = ['amélie.lire', 'amelie.lire@example.fr', 'paul.durand'];
+
+function invoiceAgentSamples(): PageSample[] {
+  const withErrors = [EXPORT_HEADER, ...EXPORT_GOOD_LINES.slice(0, 2), ...EXPORT_BAD_LINES, ...EXPORT_GOOD_LINES.slice(2)].join('\r\n');
+  const clean = [EXPORT_HEADER, ...EXPORT_GOOD_LINES].join('\r\n');
+  return [
+    { name: 'agent-factures', page: 'agent/factures', context: facturesPage(REGIE_SUMMARIES) },
+    {
+      name: 'agent-factures-fichier-refuse',
+      page: 'agent/factures',
+      context: { ...facturesPage(REGIE_SUMMARIES), ...formErrors({}, { fichier: headerRefusal() }) },
+    },
+    {
+      name: 'agent-factures-sans-fichier',
+      page: 'agent/factures',
+      context: { ...facturesPage(REGIE_SUMMARIES), ...formErrors({}, { fichier: 'Choisissez le fichier CSV à importer.' }) },
+    },
+    { name: 'agent-factures-sans-regie', page: 'agent/factures', context: facturesPage([]) },
+    {
+      name: 'agent-factures-import',
+      page: 'agent/factures-import',
+      showsScriptSample: true,
+      context: importPage('export-factures-octobre-2026.csv', importReport(withErrors, KNOWN_ACCOUNTS, ['F2026-10-000377'])),
+    },
+    {
+      name: 'agent-factures-import-complet',
+      page: 'agent/factures-import',
+      context: importPage('export-factures-octobre-2026.csv', importReport(clean, KNOWN_ACCOUNTS, [])),
     },
   ];
 }
