@@ -57,7 +57,7 @@ export function comptesRoutes(deps: { pages: PageRenderer; payments: PaymentsSer
         pageTitle: 'Mes comptes',
         activeTab: 'comptes',
         months: STATEMENT_MONTHS,
-        since: statement.since,
+        since: formatIsoDay(statement.since),
         toPay: statement.toPay.map((i) => invoiceRow(i, statement.regies, inBasket)),
         paid: statement.paid.map((i) => invoiceRow(i, statement.regies, inBasket)),
         basketCount: basket.invoices.length,

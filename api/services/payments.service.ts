@@ -14,7 +14,6 @@ import {
   totalCents,
   type PaymentStatus,
 } from '../../domain/basket';
-import { formatIsoDay } from '../../domain/dates';
 import { communePrefix } from '../../domain/request-number';
 import { paymentNotifiedSignal, paymentRedirectUpdate, type PaymentInput } from '../../workflows/payment';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
@@ -59,7 +58,7 @@ export class PaymentsService {
     if (account.status !== 'validated') throw new ForbiddenError(NOT_VALIDATED, 'account_not_validated');
   }
 
-  /** «Factures à payer» and «Consulter votre relevé», issued in the last 3 months. */
+  /** «Factures à payer» and «Consulter votre relevé», issued in the last 3 months (since: AAAA-MM-JJ). */
   async statement(account: Account): Promise<{ toPay: Invoice[]; paid: Invoice[]; regies: Map<number, Regie>; since: string }> {
     this.assertValidated(account);
     const since = statementStart(parisDay.format(this.now()));
@@ -68,7 +67,7 @@ export class PaymentsService {
       order: { issuedOn: 'DESC', id: 'DESC' },
     });
     const regies = await this.regiesOf(invoices.map((i) => i.regieId));
-    return { toPay: invoices.filter((i) => i.status === 'a_payer'), paid: invoices.filter((i) => i.status === 'payee'), regies, since: formatIsoDay(since) };
+    return { toPay: invoices.filter((i) => i.status === 'a_payer'), paid: invoices.filter((i) => i.status === 'payee'), regies, since };
   }
 
   private async regiesOf(ids: number[]): Promise<Map<number, Regie>> {
@@ -97,6 +96,7 @@ export class PaymentsService {
   /** Adds one of the household's unpaid invoices; the FAQ's message for a second régie or a second time. */
   async add(account: Account, invoiceId: number): Promise<void> {
     this.assertValidated(account);
+    if (!Number.isSafeInteger(invoiceId) || invoiceId <= 0) throw new NotFoundError("Cette facture n'existe pas dans votre compte.");
     await this.deps.dataSource.transaction(async (em) => {
       const basket = await this.lockBasket(em, account);
       const invoice = await em.getRepository(Invoice).findOneBy({ id: invoiceId, accountId: account.id, communeId: account.communeId });
@@ -114,6 +114,7 @@ export class PaymentsService {
 
   async remove(account: Account, invoiceId: number): Promise<void> {
     this.assertValidated(account);
+    if (!Number.isSafeInteger(invoiceId) || invoiceId <= 0) throw new NotFoundError("Cette facture n'est pas dans votre panier.");
     await this.deps.dataSource.transaction(async (em) => {
       const basket = await this.lockBasket(em, account);
       const refusal = refuseToRemove({ regieId: basket.regieId, invoiceIds: [], paymentUnderWay: basket.paymentId !== null });

@@ -21,6 +21,8 @@ import {
   MAX_TEXT_LENGTH as MAX_INVOICE_TEXT_LENGTH,
 } from '../../domain/invoice-import';
 import { API_KEY_HEADER } from './invoices';
+import { BASKET_LOCKED, BASKET_REFUSED, PAYMENT_LABELS, PAYMENT_STATUSES, STATEMENT_MONTHS } from '../../domain/basket';
+import { NOT_VALIDATED } from '../services/payments.service';
 
 type Schema = Record<string, unknown>;
 
@@ -766,6 +768,92 @@ const schemas: Record<string, Schema> = {
       rejected: [{ line: 3, number: 'F-0003', message: 'Compte inconnu : jean.inconnu' }],
     },
   }),
+
+  // ——— «Mes comptes»: factures du foyer, panier, paiement ———
+  Regie: object(['code', 'name'], {
+    code: string('Code de la régie (« ville », « ccas »…).'),
+    name: string('Nom de la régie (« Ville », « CCAS ») : un budget et un compte de paiement.'),
+  }, { description: 'La régie d’une facture. Un panier ne contient que des factures d’une même régie.' }),
+
+  Facture: object(
+    ['id', 'number', 'regie', 'service', 'periodLabel', 'issuedOn', 'dueOn', 'amountCents', 'amountText', 'status', 'paidAt', 'inBasket', 'inPayment'],
+    {
+      id: { type: 'integer', description: 'Identifiant de la facture, à envoyer pour l’ajouter au panier ou l’en retirer.' },
+      number: string('Numéro de la facture dans le logiciel de facturation.', { example: '2026-10-000123' }),
+      regie: schemaRef('Regie'),
+      service: string('Le service facturé.', { example: 'Restauration scolaire' }),
+      periodLabel: string('La période facturée.', { example: 'Octobre 2026' }),
+      issuedOn: string('Date d’émission, AAAA-MM-JJ.', { format: 'date', example: '2026-11-02' }),
+      dueOn: string('Date limite de paiement, AAAA-MM-JJ, ou null.', { format: 'date', nullable: true, example: '2026-11-30' }),
+      amountCents: { type: 'integer', description: 'Montant en centimes.', minimum: 1, example: 4280 },
+      amountText: string('Montant à afficher, en français (espace insécable avant « € »).', { example: '42,80\u00a0€' }),
+      status: string('« a_payer » (Factures à payer) ou « payee » (Consulter votre relevé).', { enum: ['a_payer', 'payee'] }),
+      paidAt: string('Date du paiement, ou null.', { format: 'date-time', nullable: true }),
+      inBasket: { type: 'boolean', description: 'La facture est dans le panier du foyer.' },
+      inPayment: {
+        type: 'boolean',
+        description: 'Un paiement en cours tient la facture : elle ne peut pas aller dans un panier avant sa fin (20 minutes au plus).',
+      },
+    },
+  ),
+
+  Factures: object(['since', 'months', 'toPay', 'paid'], {
+    since: string('Premier jour des factures montrées, AAAA-MM-JJ.', { format: 'date' }),
+    months: { type: 'integer', description: 'Nombre de mois montrés.', enum: [STATEMENT_MONTHS] },
+    toPay: { type: 'array', description: '« Factures à payer », les plus récentes d’abord.', items: schemaRef('Facture') },
+    paid: { type: 'array', description: '« Consulter votre relevé » : les factures payées, les plus récentes d’abord.', items: schemaRef('Facture') },
+  }, { description: `Les factures du foyer émises durant les ${STATEMENT_MONTHS} derniers mois, en deux rubriques.` }),
+
+  AjoutPanier: object(['facture'], {
+    facture: { type: 'integer', description: 'Identifiant de la facture (« id » de GET /comptes/factures).', minimum: 1, example: 42 },
+  }),
+
+  Paiement: object(
+    ['reference', 'status', 'statusLabel', 'amountCents', 'amountText', 'email', 'createdAt', 'decidedAt', 'redirectUrl'],
+    {
+      reference: string('Référence du paiement, transmise au prestataire et rappelée sur le reçu.', { example: 'BEAP7K2M9QX4ZT' }),
+      status: string(
+        'Statut : « en_cours » tant que le prestataire n’a pas répondu, puis « payee », « refusee », « abandonnee » ou ' +
+          '« expiree » (sans réponse au bout de 20 minutes). Refusé, abandonné ou expiré : le panier est rouvert avec les mêmes factures.',
+        { enum: [...PAYMENT_STATUSES] },
+      ),
+      statusLabel: string(`Statut en toutes lettres (« ${PAYMENT_LABELS.payee} »…).`),
+      amountCents: { type: 'integer', description: 'Montant payé ou à payer, en centimes.', minimum: 1 },
+      amountText: string('Montant à afficher, en français.', { example: '57,30\u00a0€' }),
+      email: string('Adresse électronique où le reçu est envoyé une fois le paiement accepté.'),
+      createdAt: string('Début du paiement.', { format: 'date-time' }),
+      decidedAt: string('Réponse du prestataire, ou null tant qu’il n’a pas répondu.', { format: 'date-time', nullable: true }),
+      redirectUrl: string(
+        'Page de paiement par carte du prestataire, tant que le paiement est « en_cours » (l’usager peut y revenir) ; null ensuite.',
+        { nullable: true },
+      ),
+    },
+  ),
+
+  Panier: object(['regie', 'invoices', 'totalCents', 'totalText', 'payment'], {
+    regie: { description: 'La régie des factures du panier ; null quand il est vide.', nullable: true, allOf: [schemaRef('Regie')] },
+    invoices: { type: 'array', description: 'Les factures du panier, toutes de la même régie.', items: schemaRef('Facture') },
+    totalCents: { type: 'integer', description: 'Total du panier, en centimes.', minimum: 0 },
+    totalText: string('Total à afficher, en français.', { example: '57,30\u00a0€' }),
+    payment: {
+      description: 'Le paiement en cours, pendant lequel le panier ne peut être ni modifié ni payé à nouveau ; null sinon.',
+      nullable: true,
+      allOf: [schemaRef('Paiement')],
+    },
+  }),
+
+  PaiementLance: object(['reference', 'status', 'redirectUrl'], {
+    reference: string('Référence du paiement : suivez-le par GET /paiements/{reference}.', { example: 'BEAP7K2M9QX4ZT' }),
+    status: string('Statut du paiement : « en_cours ».', { enum: [...PAYMENT_STATUSES] }),
+    redirectUrl: string('Page de paiement par carte du prestataire (PayFiP) : le client y envoie l’usager.'),
+  }),
+
+  NotificationPaiement: object(['idOp'], {
+    idOp: string('Identifiant de l’opération chez le prestataire (PayFiP « idOp »). Seule donnée lue du corps.', { maxLength: 64 }),
+  }, {
+    description: 'Le corps de la notification du prestataire. Tout autre champ (résultat, montant…) est ignoré.',
+    additionalProperties: true,
+  }),
 };
 
 const errorExample = (code: string, message: string, fields: Record<string, string> = {}) => ({
@@ -854,6 +942,31 @@ const responses: Record<string, Schema> = {
     'Le corps n’est ni du JSON ni du CSV, ou le CSV n’est pas en UTF-8.',
     errorExample('unsupported_media_type', 'Envoyez les factures en JSON (application/json) ou en CSV (text/csv).'),
   ),
+  FacturesNonVisibles: errorResponse(
+    'Compte pas encore validé (ou refusé) par la mairie (code « account_not_validated ») : les factures ne sont visibles ' +
+      'qu’une fois le compte validé, 2 jours ouvrés après sa création (FAQ « Pourquoi n’ai-je aucune facture dans mon compte ? »).',
+    errorExample('account_not_validated', NOT_VALIDATED),
+  ),
+  InterditFactures: errorResponse(
+    'Jeton CSRF absent ou faux (code « csrf »), ou compte pas encore validé ou refusé par la mairie ' +
+      '(code « account_not_validated ») : les factures ne sont visibles et payables qu’une fois le compte validé.',
+    errorExample('account_not_validated', NOT_VALIDATED),
+  ),
+  ConflitPanier: errorResponse(
+    'La facture ne peut pas aller dans le panier : elle y est déjà, ou le panier contient des factures d’une autre régie ' +
+      '(un panier ne contient qu’une régie : un budget, un compte de paiement), avec le message exact de la FAQ ; ou elle ' +
+      'est déjà payée, ou un paiement en cours la tient, ou le panier est en cours de paiement.',
+    errorExample('conflict', BASKET_REFUSED),
+  ),
+  PanierFerme: errorResponse(
+    'Un paiement est en cours pour le panier : il ne peut pas être modifié avant sa fin (20 minutes au plus).',
+    errorExample('conflict', BASKET_LOCKED),
+  ),
+  ConflitPaiement: errorResponse(
+    'Le panier ne peut pas être payé : il est vide, un paiement est déjà en cours (un autre onglet, par exemple), une de ses ' +
+      'factures est déjà payée, ou le prestataire de paiement a refusé de créer le paiement (le panier est alors rouvert).',
+    errorExample('conflict', 'Un paiement est déjà en cours pour votre panier : terminez-le ou attendez sa fin (20 minutes au plus).'),
+  ),
   ErreurInterne: errorResponse(
     'Erreur inattendue : réessayez dans quelques instants.',
     errorExample('internal', 'Une erreur inattendue est survenue. Réessayez dans quelques instants.'),
@@ -923,6 +1036,14 @@ const parameters: Record<string, Schema> = {
   pageParam: {
     name: 'page', in: 'query', required: false, description: 'Page (50 demandes par page), à partir de 1.',
     schema: { type: 'integer', minimum: 1, default: 1 },
+  },
+  invoiceId: idParameter('invoiceId', 'Identifiant de la facture (« id » de GET /comptes/factures).'),
+  paymentReference: {
+    name: 'reference',
+    in: 'path',
+    required: true,
+    description: 'Référence du paiement (BEAP7K2M9QX4ZT), sans tenir compte de la casse. Le paiement d’un autre foyer donne 404.',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9]{6,30}$' },
   },
   regieCode: {
     name: 'code',
@@ -1610,6 +1731,150 @@ const paths: Record<string, Record<string, Schema>> = {
       },
     }),
   },
+  // ——— «Mes comptes»: factures du foyer, panier, paiement par carte ———
+  '/comptes/factures': {
+    get: operation({
+      operationId: 'listInvoices',
+      tag: 'Mes comptes',
+      summary: 'Mes factures des 3 derniers mois',
+      description:
+        `Les factures du foyer émises durant les ${STATEMENT_MONTHS} derniers mois, en deux rubriques : « Factures à payer » ` +
+        '(toPay) et « Consulter votre relevé » (paid, les factures déjà payées). Chacune dit si elle est dans le panier, ou ' +
+        'tenue par un paiement en cours. Les factures ne sont visibles qu’une fois le compte validé par la mairie : avant, 403 ' +
+        '« account_not_validated » avec l’explication de la FAQ.',
+      security: SESSION,
+      responses: {
+        200: ok('Les factures.', schemaRef('Factures')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('FacturesNonVisibles'),
+      },
+    }),
+  },
+  '/panier': {
+    get: operation({
+      operationId: 'getBasket',
+      tag: 'Mes comptes',
+      summary: 'Mon panier',
+      description:
+        'Le panier du foyer (« Accéder à votre panier ») : ses factures, toutes d’une même régie, leur total, et le paiement en ' +
+        'cours s’il y en a un (le panier est alors fermé ; son redirectUrl ramène l’usager à la page de paiement).',
+      security: SESSION,
+      responses: {
+        200: ok('Le panier.', schemaRef('Panier')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('FacturesNonVisibles'),
+      },
+    }),
+  },
+  '/panier/factures': {
+    post: operation({
+      operationId: 'addToBasket',
+      tag: 'Mes comptes',
+      summary: 'Ajouter une facture au panier',
+      description:
+        'Ajoute une facture à payer du foyer au panier. Un panier ne contient que des factures d’une même régie (Ville, CCAS : ' +
+        'des budgets différents), chacune une fois : une facture d’une autre régie, ou la même deux fois, donne 409 avec le ' +
+        `message de la FAQ « ${BASKET_REFUSED} » ; payez d’abord le panier, ou videz-le. Une facture d’un autre foyer donne 404.`,
+      security: SESSION_AND_CSRF,
+      requestBody: { schema: 'AjoutPanier', description: 'La facture à ajouter.' },
+      responses: {
+        200: ok('Facture ajoutée ; le panier.', schemaRef('Panier')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('InterditFactures'),
+        404: responseRef('Introuvable'),
+        409: responseRef('ConflitPanier'),
+        422: responseRef('Invalide'),
+      },
+    }),
+  },
+  '/panier/factures/{invoiceId}': {
+    delete: operation({
+      operationId: 'removeFromBasket',
+      tag: 'Mes comptes',
+      summary: 'Retirer une facture du panier',
+      description:
+        'Retire une facture du panier ; vide, le panier accepte ensuite les factures de n’importe quelle régie. Impossible ' +
+        'pendant un paiement en cours (409). Une facture absente du panier, ou d’un autre foyer, donne 404.',
+      security: SESSION_AND_CSRF,
+      parameters: ['invoiceId'],
+      responses: {
+        200: ok('Facture retirée ; le panier.', schemaRef('Panier')),
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('InterditFactures'),
+        404: responseRef('Introuvable'),
+        409: responseRef('PanierFerme'),
+      },
+    }),
+  },
+  '/panier/paiement': {
+    post: operation({
+      operationId: 'checkoutBasket',
+      tag: 'Mes comptes',
+      summary: 'Payer le panier par carte',
+      description:
+        '« Payer » : crée le paiement du panier chez le prestataire de la régie (PayFiP, ou le bac à sable hors production) ' +
+        'et renvoie l’adresse de sa page de paiement par carte, où le client envoie l’usager. Le panier est fermé jusqu’à la ' +
+        'réponse du prestataire, qui revient ensuite à la page de retour du portail. Suivez le paiement par GET ' +
+        '/paiements/{reference} : accepté, les factures sont payées et le reçu envoyé par courriel ; refusé, abandonné ou ' +
+        'expiré (20 minutes sans réponse), le panier est rouvert avec les mêmes factures.',
+      security: SESSION_AND_CSRF,
+      responses: {
+        201: {
+          ...ok('Paiement créé chez le prestataire.', schemaRef('PaiementLance')),
+          headers: {
+            Location: { description: 'Le paiement dans l’API : /api/v1/paiements/<référence>.', schema: { type: 'string' } },
+          },
+        },
+        401: responseRef('NonAuthentifie'),
+        403: responseRef('InterditFactures'),
+        409: responseRef('ConflitPaiement'),
+      },
+    }),
+  },
+  '/paiements/{reference}': {
+    get: operation({
+      operationId: 'getPayment',
+      tag: 'Mes comptes',
+      summary: 'Un paiement du foyer',
+      description:
+        'Le paiement du foyer de cette référence et son statut, lu de la base : seule la réponse que le portail a lui-même ' +
+        'demandée au prestataire le fait changer. Le paiement d’un autre foyer, ou une référence inconnue, donne 404.',
+      security: SESSION,
+      parameters: ['paymentReference'],
+      responses: {
+        200: ok('Le paiement.', schemaRef('Paiement')),
+        401: responseRef('NonAuthentifie'),
+        404: responseRef('Introuvable'),
+      },
+    }),
+  },
+  '/paiements/notification': {
+    post: {
+      ...operation({
+        operationId: 'paymentNotification',
+        tag: 'Prestataires de paiement',
+        summary: 'Notification du prestataire de paiement',
+        description:
+          'Appel de serveur à serveur du prestataire (PayFiP « urlnotif », ou le bac à sable) quand un paiement est décidé : ' +
+          'sans session ni jeton CSRF. Le corps n’est jamais cru : seul « idOp » en est lu, pour désigner le paiement à ' +
+          'vérifier, et son statut est alors demandé au prestataire lui-même (PayFiP recupererDetailPaiementSecurise). Un ' +
+          'idOp inconnu, d’une autre commune ou d’un paiement déjà décidé ne change rien. La réponse est toujours 200 « OK », ' +
+          'quel que soit le corps : elle ne révèle rien.',
+        security: PUBLIC,
+        responses: {
+          200: {
+            description: 'Toujours « OK », en text/plain.',
+            content: { 'text/plain': { schema: { type: 'string', enum: ['OK'] } } },
+          },
+        },
+      }),
+      requestBody: {
+        required: true,
+        description: 'Le formulaire envoyé par le prestataire.',
+        content: { 'application/x-www-form-urlencoded': { schema: schemaRef('NotificationPaiement') } },
+      },
+    },
+  },
   // ——— factures ———
   '/regies/{code}/factures': {
     post: {
@@ -1663,10 +1928,11 @@ export const openApiDocument: object = {
     version: '1.0.0',
     description:
       'API JSON du portail citoyen : compte foyer, membres du foyer, mot de passe oublié, démarches, demandes d’actes ' +
-      'd’état civil (sans compte) et leur traitement par les agents. Chaque commune a son portail (demarches-<commune>.<domaine>) : l’API sert la commune de l’adresse ' +
+      'd’état civil (sans compte) et leur traitement par les agents, factures du foyer, panier et paiement par carte. Chaque commune a son portail (demarches-<commune>.<domaine>) : l’API sert la commune de l’adresse ' +
       'appelée.\n\n' +
       'Authentification par cookie de session. Toute requête autre que GET doit porter l’en-tête X-CSRF-Token, ' +
-      'sauf l’import des factures par le logiciel de facturation, authentifié par la clé d’API de la régie, ' +
+      'sauf l’import des factures par le logiciel de facturation, authentifié par la clé d’API de la régie, et la ' +
+      'notification du prestataire de paiement, qui ne fait que demander une vérification. Le jeton est ' +
       'obtenu par GET /session (puis renouvelé à chaque connexion) : un client sans compte l’appelle aussi, et garde le ' +
       'cookie de session qu’il pose. Les champs portent les mêmes noms que les ' +
       'formulaires du portail. Les erreurs ont toutes la forme { "error": { "code", "message", "fields" } }.',
@@ -1683,6 +1949,8 @@ export const openApiDocument: object = {
     { name: 'Demandes', description: 'Les demandes du foyer : suivi, réponse, annulation.' },
     { name: 'État civil', description: 'Demandes d’actes de naissance, de mariage et de décès, sans compte, et leur suivi.' },
     { name: 'Agents', description: 'Validation des comptes et traitement des demandes par les agents de la mairie.' },
+    { name: 'Mes comptes', description: 'Les factures du foyer, son panier (une régie à la fois) et leur paiement par carte.' },
+    { name: 'Prestataires de paiement', description: 'Les notifications des prestataires de paiement (PayFiP).' },
     { name: 'Factures', description: 'Import des factures par le logiciel de facturation, avec la clé d’API de chaque régie.' },
     { name: 'Documentation', description: 'Cette description.' },
   ],

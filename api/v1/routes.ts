@@ -24,6 +24,8 @@ import type { CivilStatusService } from '../services/civil-status.service';
 import { addCivilStatusRoutes } from './civil-status';
 import type { InvoiceImportService } from '../services/invoice-import.service';
 import { addInvoiceImportRoutes } from './invoices';
+import type { PaymentsService } from '../services/payments.service';
+import { addPaymentRoutes } from './payments';
 
 export interface ApiV1Deps {
   config: Config;
@@ -38,6 +40,7 @@ export interface ApiV1Deps {
     drafts: DraftService;
     civilStatus: CivilStatusService;
     invoiceImport: InvoiceImportService;
+    payments: PaymentsService;
   };
 }
 
@@ -265,6 +268,11 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
 
   // ——— factures: the billing software's import, by the régie's API key (api/v1/invoices.ts) ———
   addInvoiceImportRoutes(router, deps.services);
+
+  // ——— «Mes comptes»: invoices, basket, checkout and payments of the household (api/v1/payments.ts).
+  // The providers' callback is another router (paymentNotificationRoutes), mounted before this one
+  // by api/app.ts because it comes without session or CSRF token.
+  addPaymentRoutes(router, deps.services);
 
   // Unknown API paths answer in JSON too, instead of falling through to the portal's pages.
   router.use((_req, _res, next) => {

@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import type Joi from 'joi';
 import type { Config } from '../../config';
-import { Account, HouseholdMember } from '../../db/entities';
+import { Account, HouseholdMember, Invoice, Payment, Regie } from '../../db/entities';
 import {
   AccountLockedError,
   AppError,
@@ -27,6 +27,14 @@ import {
 } from '../../api/validation/account';
 import { openApiDocument } from '../../api/v1/openapi';
 import { accountView, apiV1Routes, memberView, pendingAccountView, type ApiV1Deps } from '../../api/v1/routes';
+import {
+  basketView,
+  invoiceView,
+  PAYMENT_NOTIFICATION_PATH,
+  paymentNotificationRoutes,
+  paymentView,
+} from '../../api/v1/payments';
+import type { PaymentsService } from '../../api/services/payments.service';
 
 type Json = Record<string, unknown>;
 
@@ -36,7 +44,13 @@ interface Operation {
   description: string;
   security: Array<Record<string, string[]>>;
   parameters?: Array<{ $ref: string }>;
-  requestBody?: { content: { 'application/json': { schema: Json }; 'multipart/form-data'?: { schema: Json } } };
+  requestBody?: {
+    content: {
+      'application/json'?: { schema: Json };
+      'multipart/form-data'?: { schema: Json };
+      'application/x-www-form-urlencoded'?: { schema: Json };
+    };
+  };
   responses: Record<string, Json>;
 }
 
@@ -59,12 +73,24 @@ const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
     .map(([method, op]) => ({ path, method, op })),
 );
 
-/** The router's routes, read from Express's own stack: `GET /me/members/{memberId}`… */
+/**
+ * The server callbacks of the payment providers: no session, no CSRF token (api/app.ts lets them
+ * through); their body only names a payment to look at again, and they always answer 200.
+ */
+const PROVIDER_CALLBACKS = ['POST /paiements/notification'];
+
+/**
+ * The routes served under /api/v1, read from Express's own stack: `GET /me/members/{memberId}`…
+ * The providers' callback is a router of its own, mounted by api/app.ts before apiV1Routes.
+ */
 function routerOperations(): string[] {
-  // Building the router only captures the services; no handler runs here.
-  const router = apiV1Routes({ config: {} as Config, services: {} as ApiV1Deps['services'] });
+  // Building the routers only captures the services; no handler runs here.
+  const routers = [
+    apiV1Routes({ config: {} as Config, services: {} as ApiV1Deps['services'] }),
+    paymentNotificationRoutes({ payments: {} as PaymentsService }),
+  ];
   const found = new Set<string>();
-  for (const layer of router.stack) {
+  for (const layer of routers.flatMap((r) => r.stack)) {
     if (!layer.route) continue;
     const path = layer.route.path.replace(/:(\w+)/g, '{$1}');
     for (const handler of layer.route.stack) found.add(`${handler.method.toUpperCase()} ${path}`);
@@ -129,6 +155,7 @@ describe('OpenAPI description', () => {
         'refuseRequest', 'saveDraft', 'submitRequest', 'uploadDocument',
         'submitCivilStatusRequest', 'trackCivilStatusRequest', 'listCivilStatusRequests', 'issueCivilStatusCertificate',
         'refuseCivilStatusRequest', 'importInvoices',
+        'listInvoices', 'getBasket', 'addToBasket', 'removeFromBasket', 'checkoutBasket', 'getPayment', 'paymentNotification',
       ]),
     );
   });
@@ -162,8 +189,16 @@ describe('OpenAPI description', () => {
         const response = doc.components.responses[ref.split('/').pop() as string];
         expect(response.content['application/json'].schema.$ref).toBe('#/components/schemas/Erreur');
       }
-      // The CSRF check runs on every method but GET, so each such operation says so.
-      if (method !== 'get') {
+      const callback = PROVIDER_CALLBACKS.includes(`${method.toUpperCase()} ${path}`);
+      if (callback) {
+        // A provider's server: neither session nor CSRF token, a form body it reads one field of,
+        // and the same 200 «OK» whatever it sent. The app lets exactly this path through unchecked.
+        expect(`/api/v1${path}`).toBe(PAYMENT_NOTIFICATION_PATH);
+        expect(op.security).toEqual([]);
+        expect([...codes].sort()).toEqual(['200', '500']);
+        expect(op.description).toMatch(/jamais cru/);
+      } else if (method !== 'get') {
+        // The CSRF check runs on every method but GET, so each such operation says so.
         // A browser's call carries the CSRF token; the billing software's, its régie's API key.
         const byApiKey = op.security.some((s) => 'cleApiRegie' in s);
         expect(byApiKey || op.security.some((s) => 'jetonCsrf' in s)).toBe(true);
@@ -173,8 +208,10 @@ describe('OpenAPI description', () => {
       const declared = (op.parameters ?? []).map((p) => doc.components.parameters[p.$ref.split('/').pop() as string]);
       const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       expect(declared.filter((p) => p.in === 'path').map((p) => p.name).sort()).toEqual(templated.sort());
-      if (op.requestBody) {
-        expect(op.requestBody.content['application/json'].schema.$ref).toMatch(/^#\/components\/schemas\//);
+      if (op.requestBody && callback) {
+        expect(op.requestBody.content['application/x-www-form-urlencoded']?.schema.$ref).toMatch(/^#\/components\/schemas\//);
+      } else if (op.requestBody) {
+        expect(op.requestBody.content['application/json']?.schema.$ref).toMatch(/^#\/components\/schemas\//);
         const multipart = op.requestBody.content['multipart/form-data'];
         if (multipart) expect(multipart.schema.$ref).toMatch(/^#\/components\/schemas\//);
         expect(codes).toContain('422');
@@ -238,8 +275,34 @@ describe('views and their schemas', () => {
     expect(JSON.stringify(view)).not.toMatch(/SECRET|argon2/);
   });
 
+  it('the invoice, basket and payment views have exactly the Facture, Panier and Paiement fields', () => {
+    const regie = Object.assign(new Regie(), { id: 2, communeId: 1, code: 'ville', name: 'Ville' } satisfies Partial<Regie>);
+    const invoice = Object.assign(new Invoice(), {
+      id: 11, communeId: 1, regieId: 2, accountId: 7, number: 'F-0001', service: 'Restauration scolaire', periodLabel: 'Octobre 2026',
+      issuedOn: '2026-11-02', dueOn: null, amountCents: 123456, status: 'a_payer', paymentId: 5, paidAt: null, importedAt: new Date(),
+    } satisfies Partial<Invoice>);
+    const payment = Object.assign(new Payment(), {
+      id: 5, communeId: 1, accountId: 7, regieId: 2, reference: 'BEAP7K2M9QX4ZT', provider: 'sandbox', providerRef: 'x',
+      redirectUrl: 'https://paiement.example/x', amountCents: 123456, status: 'en_cours', email: 'amelie.lire@example.fr',
+      resultCode: null, authorisation: 'A1', createdAt: new Date('2026-11-03T10:00:00Z'), decidedAt: null, version: 1,
+    } satisfies Partial<Payment>);
+    const invoiceOut = invoiceView(invoice, regie, true);
+    expect(Object.keys(invoiceOut).sort()).toEqual(Object.keys(schema('Facture').properties).sort());
+    expect(invoiceOut).toMatchObject({ amountCents: 123456, amountText: '1\u00a0234,56\u00a0€', inBasket: true, inPayment: true, regie: { code: 'ville', name: 'Ville' } });
+    const paymentOut = paymentView(payment);
+    expect(Object.keys(paymentOut).sort()).toEqual(Object.keys(schema('Paiement').properties).sort());
+    // No provider's id nor authorisation number: the reference is the household's only handle.
+    expect(JSON.stringify(paymentOut)).not.toMatch(/"x"|A1/);
+    expect(paymentView({ ...payment, status: 'payee' } as Payment).redirectUrl).toBeNull();
+    const basketOut = basketView({ regie, invoices: [invoice], totalCents: 123456, payment });
+    expect(Object.keys(basketOut).sort()).toEqual(Object.keys(schema('Panier').properties).sort());
+    expect(basketView({ regie: null, invoices: [], totalCents: 0, payment: null })).toEqual({
+      regie: null, invoices: [], totalCents: 0, totalText: '0,00\u00a0€', payment: null,
+    });
+  });
+
   it('no response schema exposes a password, an answer, a hash or a reset token', () => {
-    for (const name of ['Compte', 'Membre', 'CompteAValider', 'UtilisateurResident', 'UtilisateurAgent', 'InscriptionEnregistree']) {
+    for (const name of ['Compte', 'Membre', 'CompteAValider', 'UtilisateurResident', 'UtilisateurAgent', 'InscriptionEnregistree', 'Facture', 'Panier', 'Paiement', 'PaiementLance']) {
       expect(Object.keys(schema(name).properties).filter((k) => SECRET_KEYS.test(k))).toEqual([]);
     }
   });
