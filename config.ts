@@ -43,6 +43,14 @@ export interface Config {
   /** Hours between reminders to agents once an account validation is overdue. */
   accountReminderIntervalHours: number;
   logLevel: string;
+  /** How long a stopping process lets in-flight work finish (HTTP requests, activities) before forcing. */
+  shutdownTimeoutMs: number;
+  worker: {
+    /** The worker's /healthz, /readyz and /metrics. */
+    httpPort: number;
+    /** The Temporal SDK's Prometheus exporter, on 127.0.0.1; 0: a free port. The worker's /metrics includes it. */
+    sdkMetricsPort: number;
+  };
   documents: {
     /** Largest upload, in MB, unless a démarche's document sets its own. */
     maxMb: number;
@@ -104,6 +112,9 @@ const schema = Joi.object({
   PAYFIP_PAYMENT_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('https://www.payfip.gouv.fr/tpa/paiementws.web?idop='),
   PAYFIP_TIMEOUT_MS: Joi.number().integer().min(1000).max(60_000).default(15_000),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  SHUTDOWN_TIMEOUT_SECONDS: Joi.number().integer().min(1).max(600).default(20),
+  WORKER_HTTP_PORT: Joi.number().port().default(9464),
+  TEMPORAL_SDK_METRICS_PORT: Joi.number().port().default(0),
 }).unknown(true);
 
 export const CONFIG_VARIABLES = Object.keys(schema.describe().keys as Record<string, unknown>);
@@ -137,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     captchaTestMode: value.CAPTCHA_TEST_MODE,
     accountReminderIntervalHours: value.ACCOUNT_REMINDER_INTERVAL_HOURS,
     logLevel: value.LOG_LEVEL,
+    shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    worker: { httpPort: value.WORKER_HTTP_PORT, sdkMetricsPort: value.TEMPORAL_SDK_METRICS_PORT },
     documents: { maxMb: value.DOCUMENT_MAX_MB, dir: path.resolve(PROJECT_ROOT, value.DOCUMENTS_DIR) },
     payments: {
       sandbox: value.PAYMENT_SANDBOX,

@@ -13,6 +13,7 @@ import { renderPaymentReceiptPdf } from '../notify/receipt-pdf';
 import type { PaymentProviders } from '../payments';
 import { PermanentProviderError } from '../payments/provider';
 import { deliver } from './delivery';
+import { paymentsTotal } from '../observability/metrics';
 
 export interface PaymentActivityDeps {
   dataSource: DataSource;
@@ -37,7 +38,8 @@ export function createPaymentActivities(deps: PaymentActivityDeps) {
 
   /** Settles a payment under way; returns its status (unchanged when already decided). */
   async function settle(paymentId: number, outcome: ProviderOutcome, code: string, authorisation?: string): Promise<PaymentStatus> {
-    return dataSource.transaction(async (em) => {
+    let settled: PaymentStatus | undefined;
+    const status = await dataSource.transaction(async (em) => {
       const payment = await em.getRepository(Payment).findOne({ where: { id: paymentId }, lock: { mode: 'pessimistic_write' } });
       if (!payment) throw ApplicationFailure.nonRetryable(`Paiement ${paymentId} introuvable`, 'PaymentNotFound');
       const next = paymentStatusAfter(payment.status, outcome);
@@ -66,8 +68,12 @@ export function createPaymentActivities(deps: PaymentActivityDeps) {
         await em.query("UPDATE invoice SET payment_id = NULL WHERE payment_id = ? AND status = 'a_payer'", [paymentId]);
         await em.query('UPDATE basket SET payment_id = NULL WHERE account_id = ? AND payment_id = ?', [payment.accountId, paymentId]);
       }
+      settled = next;
       return next;
     });
+    // Counted once committed, and only by the call that settled it (a late answer changes nothing).
+    if (settled) paymentsTotal.inc({ outcome: settled });
+    return status;
   }
 
   return {

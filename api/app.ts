@@ -42,6 +42,10 @@ import { AGENT_INVOICE_IMPORT_ROUTE } from './agent/invoices';
 import { PAYMENT_NOTIFICATION_PATH, paymentNotificationRoutes } from './v1/payments';
 import { sandboxRoutes } from './sandbox/routes';
 import { PAYMENT_EXPIRY_MS } from '../payments/provider';
+import { createLogger, type Logger } from '../observability/logger';
+import { databaseCheck, Health, opsHandlers, temporalCheck } from '../observability/health';
+import { httpLogger, httpMetrics, requestId } from '../observability/http';
+import { registry } from '../observability/metrics';
 
 export interface AppDeps {
   config: Config;
@@ -49,6 +53,8 @@ export interface AppDeps {
   temporal: Client;
   /** Only for the dev mailbox page. */
   outbox?: Outbox;
+  /** JSON logs (pino); by default one at config.logLevel on stdout. */
+  logger?: Logger;
   log?: (err: unknown, req?: Request) => void;
   now?: () => Date;
   catalogue?: Catalogues;
@@ -75,6 +81,8 @@ export interface PortalApp {
     regies: RegieSettingsService;
   };
   catalogue: Catalogues;
+  /** /readyz's checks; the server turns it to «draining» when it stops. */
+  health: Health;
   close(): Promise<void>;
 }
 
@@ -151,11 +159,23 @@ export function createApp(deps: AppDeps): PortalApp {
   const devMailbox = !config.mail.smtpUrl && config.nodeEnv !== 'production';
   const pages = createPageRenderer(createViews({ cache: config.nodeEnv !== 'development' }), devMailbox);
   const sessions = createSessionMiddleware(config);
-  const log = deps.log ?? ((err: unknown) => console.error(err));
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, service: 'api' });
+  // req.log carries the request id (pino-http); errors outside a request use the process's logger.
+  const log = deps.log ?? ((err: unknown, req?: Request) => (req?.log ?? logger).error({ err }, 'unexpected error'));
+  const health = new Health([databaseCheck(dataSource), temporalCheck(deps.temporal.connection)]);
+  const ops = opsHandlers(health, () => registry.metrics(), logger);
 
   const app = express();
   app.disable('x-powered-by');
   if (config.nodeEnv === 'production') app.set('trust proxy', 1);
+  // First: every request gets its id (X-Request-Id, carried into workflows), its latency by route
+  // and its log line; the probes and /metrics come before sessions, CSRF and the commune.
+  app.use(requestId());
+  app.use(httpMetrics());
+  app.use(httpLogger(logger));
+  app.get('/healthz', ops.healthz);
+  app.get('/readyz', ops.readyz);
+  app.get('/metrics', ops.metrics);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -222,6 +242,7 @@ export function createApp(deps: AppDeps): PortalApp {
     app,
     services,
     catalogue,
+    health,
     async close() {
       clearInterval(captchaPurge);
       await sessions.close();

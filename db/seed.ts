@@ -1,5 +1,6 @@
 // The demo commune, Beaucouzé, and its agent, so `npm run dev` shows a working portal at once.
-// Idempotent: run at every dev start. Never run in production (scripts/dev.ts only).
+// Idempotent: run at every dev start, and by the compose demo stack (scripts/migrate.ts --demo).
+// A real commune's data comes from its own setup, not from here.
 import type { DataSource } from 'typeorm';
 import { createHash } from 'node:crypto';
 import { Agent, Commune, Regie } from './entities';

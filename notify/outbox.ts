@@ -9,6 +9,7 @@ import { PermanentDeliveryError } from './errors';
 import { messageIdFor, type MailAttachment, type MailTransport } from './mailer';
 import { E164, INVALID_PHONE_MESSAGE, type SmsProvider } from './sms';
 import { renderMail, renderSms } from './templates';
+import { notificationsTotal } from '../observability/metrics';
 
 export interface DeliveryInput {
   /** Unique per message, stable across retries: `account:12:identifier`. At most 191 characters. */
@@ -141,7 +142,12 @@ export class Outbox {
         return undefined;
       }
     });
-    if (result === undefined) throw failure;
+    // portail_notifications_total: what the transport took or refused (a replay's «already-sent» is neither).
+    if (result === 'sent') notificationsTotal.inc({ channel: input.channel, result: 'sent' });
+    if (result === undefined) {
+      notificationsTotal.inc({ channel: input.channel, result: 'failed' });
+      throw failure;
+    }
     return result;
   }
 

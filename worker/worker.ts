@@ -5,6 +5,14 @@ import { createPaymentProviders } from '../payments';
 import type { Config } from '../config';
 import type { Outbox } from '../notify/outbox';
 import type { CatalogueLookup } from '../activities/demarches';
+import { processEndSinks, requestIdActivityInterceptor, WORKFLOW_INTERCEPTOR_MODULE } from '../observability/temporal';
+
+/**
+ * The workflow interceptor modules (request id into activities and workflow logs). The SDK only
+ * uses them when it bundles the workflows itself: a bundle built ahead of time must be built
+ * with them (`bundleWorkflowCode({ workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES })`).
+ */
+export const WORKFLOW_INTERCEPTOR_MODULES = [WORKFLOW_INTERCEPTOR_MODULE];
 
 export interface PortalWorkerDeps {
   config: Config;
@@ -39,6 +47,14 @@ export async function createPortalWorker(deps: PortalWorkerDeps): Promise<Worker
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
+    // portail_workflows_ended_total: each workflow reports its end through this sink.
+    sinks: processEndSinks,
     ...deps.options,
+    interceptors: {
+      ...deps.options?.interceptors,
+      activity: [requestIdActivityInterceptor, ...(deps.options?.interceptors?.activity ?? [])],
+      // A bundle built ahead of time carries them (the SDK would ignore these and warn).
+      ...(deps.workflowBundle ? {} : { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(deps.options?.interceptors?.workflowModules ?? [])] }),
+    },
   });
 }

@@ -11,6 +11,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { notify } from './notify';
+import { reportEnd } from './process-end';
 import { COMMUNE, PROCESS_KIND, PROCESS_STATUS } from './search-attributes';
 import type { AccountActivities } from '../activities/accounts';
 
@@ -121,6 +122,7 @@ export async function accountValidation(input: AccountValidationInput): Promise<
   // transaction was rolled back after the start, there is nothing to validate.
   if (!(await acts.accountExists(accountId))) {
     showStatus('abandonne');
+    reportEnd(ACCOUNT_VALIDATION_KIND, 'abandoned');
     return { status: 'abandoned' };
   }
 
@@ -142,5 +144,6 @@ export async function accountValidation(input: AccountValidationInput): Promise<
   showStatus(final.status === 'validated' ? 'valide' : 'rejete');
   await notify(() => acts.notifyResidentOfAccountDecision(accountId));
   await condition(allHandlersFinished);
+  reportEnd(ACCOUNT_VALIDATION_KIND, final.status);
   return final;
 }

@@ -16,6 +16,7 @@ import {
 import type { CivilStatusActivities } from '../activities/civil-status';
 import { checkDecision, type CivilStatusStatus } from '../domain/civil-status-status';
 import { notify } from './notify';
+import { reportEnd } from './process-end';
 import { COMMUNE, DEMARCHE_CODE, PROCESS_KIND, PROCESS_STATUS, REQUEST_NUMBER } from './search-attributes';
 
 export const CIVIL_STATUS_KIND = 'acte-etat-civil';
@@ -120,5 +121,6 @@ export async function civilStatusRequest(input: CivilStatusInput): Promise<Civil
 
   await notify(() => acts.notifyRequesterOfCivilStatusDecision(requestId));
   await condition(allHandlersFinished);
+  reportEnd(CIVIL_STATUS_KIND, status);
   return status;
 }

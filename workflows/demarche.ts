@@ -16,6 +16,7 @@ import {
 import type { DemarcheActivities } from '../activities/demarches';
 import { applyEvent, isFinal, type DemarcheEvent, type DemarcheStatus } from '../domain/demarche-status';
 import { notify } from './notify';
+import { reportEnd } from './process-end';
 import { COMMUNE, DEMARCHE_CODE, PROCESS_KIND, PROCESS_STATUS, REQUEST_NUMBER } from './search-attributes';
 
 export const DEMARCHE_KIND = 'demarche';
@@ -244,5 +245,6 @@ export async function demarche(input: DemarcheInput): Promise<DemarcheStatus> {
     await notify(() => acts.notifyResidentOfTransition({ requestId, eventKey: next.eventKey, message: next.message }));
   }
   await condition(allHandlersFinished);
+  reportEnd(DEMARCHE_KIND, status);
   return status;
 }

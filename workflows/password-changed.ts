@@ -3,6 +3,7 @@
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { AccountActivities } from '../activities/accounts';
 import { COMMUNE, PROCESS_KIND, PROCESS_STATUS } from './search-attributes';
+import { reportEnd } from './process-end';
 
 export interface PasswordChangedInput {
   changeId: string;
@@ -27,4 +28,5 @@ export async function passwordChanged(input: PasswordChangedInput): Promise<void
   ]);
   await acts.notifyPasswordChanged({ accountId: input.accountId, changeId: input.changeId, changedAt: input.changedAt });
   upsertSearchAttributes([{ key: PROCESS_STATUS, value: 'avis-envoye' }]);
+  reportEnd('mot-de-passe-modifie', 'done');
 }

@@ -3,6 +3,7 @@
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { AccountActivities } from '../activities/accounts';
 import { COMMUNE, PROCESS_KIND, PROCESS_STATUS } from './search-attributes';
+import { reportEnd } from './process-end';
 
 export interface PasswordResetInput {
   requestId: string;
@@ -25,4 +26,5 @@ export async function passwordReset(input: PasswordResetInput): Promise<void> {
   ]);
   await acts.issuePasswordResetLink({ requestId: input.requestId, accountId: input.accountId });
   upsertSearchAttributes([{ key: PROCESS_STATUS, value: 'lien-envoye' }]);
+  reportEnd('reinitialisation-mot-de-passe', 'done');
 }

@@ -16,6 +16,7 @@ import {
 import type { PaymentActivities } from '../activities/payments';
 import type { PaymentStatus } from '../domain/basket';
 import { notify } from './notify';
+import { reportEnd } from './process-end';
 import { COMMUNE, PROCESS_KIND, PROCESS_STATUS, REQUEST_NUMBER } from './search-attributes';
 
 export const PAYMENT_KIND = 'paiement';
@@ -82,6 +83,7 @@ export async function payment(input: PaymentInput): Promise<PaymentStatus> {
     failed = true;
     show(created.status);
     await condition(allHandlersFinished);
+    reportEnd(PAYMENT_KIND, status);
     return status;
   }
   redirectUrl = created.redirectUrl;
@@ -102,5 +104,6 @@ export async function payment(input: PaymentInput): Promise<PaymentStatus> {
 
   if (status === 'payee') await notify(() => acts.sendPaymentReceipt(paymentId));
   await condition(allHandlersFinished);
+  reportEnd(PAYMENT_KIND, status);
   return status;
 }

@@ -1,9 +1,11 @@
 // The api's side of the Temporal workflows: starting them and sending agent decisions as
-// Updates. A validator's refusal comes back as a readable 409, not a 500.
+// Updates. A validator's refusal comes back as a readable 409, not a 500. Each start is counted
+// (portail_workflows_started_total); the client's interceptor adds the request id to its headers.
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure } from '@temporalio/common';
 import {
+  ACCOUNT_VALIDATION_KIND,
   accountValidationWorkflowId,
   rejectAccountUpdate,
   validateAccountUpdate,
@@ -12,11 +14,12 @@ import {
 } from '../../workflows/account-validation';
 import { passwordResetWorkflowId, type PasswordResetInput } from '../../workflows/password-reset';
 import { passwordChangedWorkflowId } from '../../workflows/password-changed';
-import { demarcheWorkflowId, type DemarcheInput } from '../../workflows/demarche';
-import { civilStatusWorkflowId, type CivilStatusInput } from '../../workflows/civil-status';
-import { paymentWorkflowId, type PaymentInput } from '../../workflows/payment';
+import { DEMARCHE_KIND, demarcheWorkflowId, type DemarcheInput } from '../../workflows/demarche';
+import { CIVIL_STATUS_KIND, civilStatusWorkflowId, type CivilStatusInput } from '../../workflows/civil-status';
+import { PAYMENT_KIND, paymentWorkflowId, type PaymentInput } from '../../workflows/payment';
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../errors';
+import { workflowsStarted } from '../../observability/metrics';
 
 export interface ProcessesOptions {
   client: Client;
@@ -33,6 +36,7 @@ export class Processes {
       workflowId: accountValidationWorkflowId(input.communeSlug, input.accountId),
       args: [{ ...input, reminderIntervalMs: this.options.accountReminderIntervalMs } satisfies AccountValidationInput],
     });
+    workflowsStarted.inc({ kind: ACCOUNT_VALIDATION_KIND });
   }
 
   async startPasswordReset(input: PasswordResetInput): Promise<void> {
@@ -41,6 +45,7 @@ export class Processes {
       workflowId: passwordResetWorkflowId(input.requestId),
       args: [input],
     });
+    workflowsStarted.inc({ kind: 'reinitialisation-mot-de-passe' });
   }
 
   async startDemarche(input: DemarcheInput): Promise<void> {
@@ -49,6 +54,7 @@ export class Processes {
       workflowId: demarcheWorkflowId(input.communeSlug, input.number),
       args: [input],
     });
+    workflowsStarted.inc({ kind: DEMARCHE_KIND });
   }
 
   async startCivilStatusRequest(input: Omit<CivilStatusInput, 'reminderIntervalMs'>): Promise<void> {
@@ -58,6 +64,7 @@ export class Processes {
       // Agents are reminded of an overdue certificate as often as of an overdue account.
       args: [{ ...input, reminderIntervalMs: this.options.accountReminderIntervalMs } satisfies CivilStatusInput],
     });
+    workflowsStarted.inc({ kind: CIVIL_STATUS_KIND });
   }
 
   async startPayment(input: PaymentInput): Promise<void> {
@@ -66,6 +73,7 @@ export class Processes {
       workflowId: paymentWorkflowId(input.communeSlug, input.reference),
       args: [input],
     });
+    workflowsStarted.inc({ kind: PAYMENT_KIND });
   }
 
   async paymentUpdate<Ret>(communeSlug: string, reference: string, update: UpdateDefinition<Ret, []>): Promise<Ret> {
@@ -84,6 +92,7 @@ export class Processes {
       workflowId: passwordChangedWorkflowId(changeId),
       args: [{ changeId, accountId: input.accountId, communeSlug: input.communeSlug, changedAt: input.changedAt.toISOString() }],
     });
+    workflowsStarted.inc({ kind: 'mot-de-passe-modifie' });
   }
 
   async decideAccount(

@@ -29,7 +29,7 @@ test('an account not yet validated submits an inscription scolaire for its child
   const services = await web.get('/services');
   expect(services.status).toBe(200);
   const servicesText = visibleText(services.text);
-  for (const words of ['Enfance et scolarité', 'Inscription scolaire', 'Délai de traitement', 'Livret de famille', 'Services Demandes Compte']) {
+  for (const words of ['Enfance et scolarité', 'Inscription scolaire', 'Délai de traitement', 'Livret de famille', 'Services Demandes Mes comptes Compte']) {
     expect(servicesText).toContain(words);
   }
 

@@ -43,6 +43,7 @@ async function startWorkerProcess(): Promise<ChildProcess> {
       SMTP_URL: h.config.mail.smtpUrl,
       PUBLIC_URL: h.config.publicUrl,
       SMS_PROVIDER: 'dev',
+      WORKER_HTTP_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,7 +52,7 @@ async function startWorkerProcess(): Promise<ChildProcess> {
     const timer = setTimeout(() => reject(new Error(`worker not running after 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (/state: 'RUNNING'/.test(output)) {
+      if (/"state":"RUNNING"|state: 'RUNNING'/.test(output)) {
         clearTimeout(timer);
         resolve();
       }

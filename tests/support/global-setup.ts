@@ -206,8 +206,11 @@ async function bundleWorkflows(runDir: string): Promise<Pick<TestRunInfo, 'workf
   const workflowsDir = path.join(__dirname, '..', '..', 'workflows');
   if (!existsSync(path.join(workflowsDir, 'index.ts'))) return {};
   const { bundleWorkflowCode } = await import('@temporalio/worker');
+  // The same interceptors as the production bundle (scripts/bundle-workflows.ts): the request id.
+  const { WORKFLOW_INTERCEPTOR_MODULES } = await import('../../worker/worker');
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve(workflowsDir),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: quietLogger,
   });
   const workflowBundlePath = path.join(runDir, WORKFLOW_BUNDLE_FILE);

@@ -16,6 +16,7 @@ import { createApp, type PortalApp } from '../../api/app';
 import { createMailTransport } from '../../notify/mailer';
 import { Outbox } from '../../notify/outbox';
 import { createSmsProvider } from '../../notify/sms';
+import { clientInterceptors } from '../../observability/temporal';
 import { createPortalWorker } from '../../worker/worker';
 import { Catalogues } from '../../catalogue';
 import { freePort } from '../../scripts/temporal-dev-server';
@@ -108,7 +109,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
 
   const outbox = new Outbox(dataSource, createMailTransport(config), createSmsProvider(config));
   const clientConnection = await Connection.connect({ address: temporalAddress });
-  const temporal = new Client({ connection: clientConnection, namespace: temporalNamespace });
+  const temporal = new Client({ connection: clientConnection, namespace: temporalNamespace, interceptors: clientInterceptors() });
   const catalogue = Catalogues.load();
   const portal = createApp({
     config, dataSource, temporal, outbox, catalogue, demarcheDayMs: options.demarcheDayMs, civilStatusDelayMs: options.civilStatusDelayMs, paymentTimings: options.paymentTimings,
