@@ -37,6 +37,8 @@ export interface BasketView {
 }
 
 const parisDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+/** PayFiP's smallest payment. */
+export const PAYFIP_MINIMUM_CENTS = 100;
 const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 export class PaymentsService {
@@ -140,15 +142,21 @@ export class PaymentsService {
       const invoices = await em.getRepository(Invoice).findBy({ id: In(items.map((i) => i.invoiceId)), accountId: account.id });
       if (invoices.some((i) => i.regieId !== basket.regieId)) throw new ConflictError(BASKET_REFUSED);
       if (invoices.some((i) => i.status === 'payee')) throw new ConflictError('Une facture de votre panier est déjà payée : retirez-la avant de payer.');
+      const regie = await em.getRepository(Regie).findOneByOrFail({ id: basket.regieId });
+      const amountCents = totalCents(invoices.map((i) => i.amountCents));
+      // PayFiP refuses less than 1 € (its code M3): said here, before the payer leaves the portal.
+      if (regie.provider === 'payfip' && amountCents < PAYFIP_MINIMUM_CENTS) {
+        throw new ConflictError('Le paiement par carte demande un total d’au moins 1,00 € : ajoutez les autres factures de cette régie, ou réglez-la auprès de la régie.');
+      }
       const created = em.getRepository(Payment).create({
         communeId: commune.id,
         accountId: account.id,
         regieId: basket.regieId,
         reference: this.newReference(commune),
-        provider: (await em.getRepository(Regie).findOneByOrFail({ id: basket.regieId })).provider,
+        provider: regie.provider,
         providerRef: null,
         redirectUrl: null,
-        amountCents: totalCents(invoices.map((i) => i.amountCents)),
+        amountCents,
         status: 'en_cours',
         email: account.email,
         resultCode: null,

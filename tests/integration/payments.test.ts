@@ -258,6 +258,18 @@ describe('paying with PayFiP (a local fake answering as the real one)', () => {
     expect(await h.dataSource.getRepository(Invoice).findOneByOrFail({ accountId: account.id })).toMatchObject({ status: 'a_payer', paymentId: null });
   });
 
+  it('a basket under 1 € is refused before leaving the portal (PayFiP’s minimum)', async () => {
+    const { account, web } = await household();
+    const small = await invoice(account, ccas, 80, 'Aide sociale');
+    await web.get('/comptes');
+    await add(web, small);
+    await web.get('/panier');
+    const pay = await web.post('/panier/payer', {});
+    expect(pay.status).toBe(409);
+    expect(visibleText(pay.text)).toContain('au moins 1,00 €');
+    expect(await paymentOf(account)).toHaveLength(0);
+  });
+
   it('no answer at all: polled, then expired at the end of the delay, basket reopened', async () => {
     const { account, payment } = await checkout();
     await waitUntil('the payment expired', async () => (await h.dataSource.getRepository(Payment).findOneByOrFail({ id: payment.id })).status === 'expiree', 20_000);
