@@ -1,0 +1,131 @@
+// The whole portal in this process for the benchmark: a Temporal dev server (in memory, headless),
+// a fresh `portail_bench` database (migrated, demo commune seeded), the worker and the api.
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import mysql from 'mysql2/promise';
+import type { DataSource } from 'typeorm';
+import { loadConfig, type Config } from '../config';
+import { openDatabase } from '../db/data-source';
+import { seedDemo } from '../db/seed';
+import type { Commune } from '../db/entities';
+import { createApp, type PortalApp } from '../api/app';
+import { createMailTransport } from '../notify/mailer';
+import { Outbox } from '../notify/outbox';
+import { createSmsProvider } from '../notify/sms';
+import { clientInterceptors } from '../observability/temporal';
+import { createPortalWorker } from '../worker/worker';
+import { Catalogues } from '../catalogue';
+import { freePort, startTemporalDevServer, type TemporalDevServer } from '../scripts/temporal-dev-server';
+
+export const BENCH_DATABASE = 'portail_bench';
+
+export interface BenchPortal {
+  baseUrl: string;
+  config: Config;
+  dataSource: DataSource;
+  portal: PortalApp;
+  catalogue: Catalogues;
+  commune: Commune;
+  databaseVersion: Array<{ version: string }>;
+  /** Errors the api logged (500s), counted. */
+  apiErrors: { count: number; first?: unknown };
+  close(): Promise<void>;
+}
+
+/** DATABASE_URL's server and credentials, always on the `portail_bench` database (dropped first). */
+function benchDatabaseUrl(): string {
+  const url = new URL(process.env.DATABASE_URL || 'mysql://root@127.0.0.1:3306/portail_bench');
+  url.pathname = `/${BENCH_DATABASE}`;
+  return url.toString();
+}
+
+async function dropBenchDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
+  url.pathname = '/';
+  const conn = await mysql.createConnection({ uri: url.toString() });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${BENCH_DATABASE}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+export async function startPortal(): Promise<BenchPortal> {
+  // The SDK's worker logs (state changes) would drown the table: warnings and errors only.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const devServer: TemporalDevServer = await startTemporalDevServer({ port: 0, headless: true });
+  const cleanups: Array<() => Promise<void>> = [() => devServer.stop()];
+  const closeAll = async () => {
+    for (const c of cleanups.reverse()) await c().catch((err: unknown) => console.error('arrêt :', err));
+  };
+  try {
+    const databaseUrl = benchDatabaseUrl();
+    await dropBenchDatabase(databaseUrl);
+    const port = await freePort();
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE,
+      TEMPORAL_ADDRESS: devServer.address,
+      TEMPORAL_NAMESPACE: devServer.namespace,
+      TEMPORAL_TASK_QUEUE: 'portail-bench',
+      CAPTCHA_TEST_MODE: 'true',
+      LOG_LEVEL: 'silent',
+      DOCUMENTS_DIR: '.data/bench-documents',
+    });
+    const dataSource = await openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+    cleanups.push(() => dataSource.destroy());
+    const { commune } = await seedDemo(dataSource);
+    const databaseVersion = (await dataSource.query('SELECT VERSION() AS version')) as Array<{ version: string }>;
+
+    const outbox = new Outbox(dataSource, createMailTransport(config), createSmsProvider(config));
+    const catalogue = Catalogues.load();
+    const workerConnection = await NativeConnection.connect({ address: devServer.address });
+    cleanups.push(() => workerConnection.close());
+    const worker: Worker = await createPortalWorker({ config, connection: workerConnection, dataSource, outbox, catalogue });
+    const workerRun = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await workerRun;
+    });
+
+    const clientConnection = await Connection.connect({ address: devServer.address });
+    cleanups.push(() => clientConnection.close());
+    const temporal = new Client({ connection: clientConnection, namespace: devServer.namespace, interceptors: clientInterceptors() });
+    const apiErrors: BenchPortal['apiErrors'] = { count: 0 };
+    const portal = createApp({
+      config, dataSource, temporal, outbox, catalogue,
+      log: (err) => {
+        apiErrors.count += 1;
+        apiErrors.first ??= err;
+      },
+    });
+    cleanups.push(() => portal.close());
+    const server = await new Promise<Server>((resolve) => {
+      const s = portal.app.listen(port, '127.0.0.1', () => resolve(s));
+    });
+    cleanups.push(async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    });
+
+    return {
+      baseUrl: config.publicUrl,
+      config,
+      dataSource,
+      portal,
+      catalogue,
+      commune,
+      databaseVersion,
+      apiErrors,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
