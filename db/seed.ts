@@ -2,9 +2,9 @@
 // Idempotent: run at every dev start, and by the compose demo stack (scripts/migrate.ts --demo).
 // A real commune's data comes from its own setup, not from here.
 import type { DataSource } from 'typeorm';
-import { createHash } from 'node:crypto';
 import { Agent, Commune, Regie } from './entities';
 import { hashSecret } from '../api/services/secrets';
+import { hashApiKey } from '../api/services/invoice-import.service';
 
 export const DEMO_COMMUNE = {
   slug: 'beaucouze',
@@ -29,8 +29,6 @@ export const DEMO_REGIES = [
   { code: 'ville', name: 'Ville', services: ['Scolaire', 'Périscolaire', 'Petite enfance'], apiKey: 'demo-regie-ville-cle-api-2026' },
   { code: 'ccas', name: 'CCAS', services: ['Action sociale'], apiKey: 'demo-regie-ccas-cle-api-2026' },
 ] as const;
-
-export const apiKeyHash = (key: string): string => createHash('sha256').update(key).digest('hex');
 
 export async function seedDemo(dataSource: DataSource): Promise<{ commune: Commune; agent: Agent; regies: Regie[] }> {
   const communes = dataSource.getRepository(Commune);
@@ -57,7 +55,7 @@ export async function seedDemo(dataSource: DataSource): Promise<{ commune: Commu
     if (await regies.findOneBy({ communeId: commune.id, code: r.code })) continue;
     await regies.insert({
       communeId: commune.id, code: r.code, name: r.name, services: [...r.services], provider: 'sandbox',
-      payfipNumcli: null, payfipMode: null, apiKeyHash: apiKeyHash(r.apiKey),
+      payfipNumcli: null, payfipMode: null, apiKeyHash: hashApiKey(r.apiKey),
     });
   }
   return { commune, agent, regies: await regies.findBy({ communeId: commune.id }) };

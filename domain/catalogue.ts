@@ -5,7 +5,7 @@
 //
 // Pure: reading the file is catalogue/load.ts's job. joi is used here only, for the definitions.
 import Joi from 'joi';
-import { formatIsoDay } from './dates';
+import { formatIsoDay, parisIsoDay } from './dates';
 import { toE164 } from './phone';
 
 export const FIELD_TYPES = [
@@ -428,14 +428,6 @@ export interface AnswerOptions {
   now?: Date;
 }
 
-// en-CA writes dates as AAAA-MM-JJ.
-const parisDay = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
 function dayPlus(day: string, days: number): string {
   const [y, m, d] = day.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
@@ -452,7 +444,7 @@ function resolveBound(bound: string | number | undefined, today: string): string
  * server checks, and what the form gives its `<input type="date">` as min and max.
  */
 export function dateBounds(field: FieldDefinition, now: Date = new Date()): { min: string; max: string } {
-  const today = parisDay.format(now);
+  const today = parisIsoDay(now);
   return {
     min: resolveBound(field.min, today) ?? EARLIEST_DATE,
     max: resolveBound(field.max, today) ?? LATEST_DATE,

@@ -13,7 +13,7 @@
 //
 // Pure: the forms are step definitions of domain/catalogue.ts, validated by the same code.
 import { validateStepAnswers, type AnswerValue, type DemarcheDefinition, type FieldDefinition, type StepDefinition } from './catalogue';
-import { formatIsoDay } from './dates';
+import { formatIsoDay, parisIsoDay } from './dates';
 
 export const ACT_KINDS = ['naissance', 'mariage', 'deces'] as const;
 export type ActKind = (typeof ACT_KINDS)[number];
@@ -275,8 +275,6 @@ export type CivilStatusCheck =
   | { ok: true; details: CivilStatusDetails; values: Record<string, AnswerValue> }
   | { ok: false; errors: Record<string, string>; values: Record<string, AnswerValue> };
 
-const parisDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** «France», «france», «FRANCE », «République française»: France, whose postcodes have 5 digits. */
 export function isFrance(country: string): boolean {
   const plain = country.normalize('NFD').replace(/\p{M}+/gu, '').trim().toLowerCase();
@@ -297,7 +295,7 @@ export function checkCivilStatusRequest(act: ActKind, answers: Record<string, un
   const copy = str('type_copie') as CopyKind | null;
   const relation = str('lien') as Relation | null;
   const eventDate = str('date_evenement');
-  const today = parisDay.format(now);
+  const today = parisIsoDay(now);
 
   if (copy && needsParents(act, copy)) {
     const parents = [1, 2].filter((n) => str(`parent${n}_nom`) || str(`parent${n}_prenoms`));

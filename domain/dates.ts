@@ -21,6 +21,14 @@ export function formatParisDate(date: Date): string {
   return PARIS_DATE.format(date);
 }
 
+// en-CA writes dates as AAAA-MM-JJ.
+const PARIS_ISO_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The Paris calendar day of an instant, as stored: 'AAAA-MM-JJ' (23:30 UTC on 31 Dec is already 1 Jan). */
+export function parisIsoDay(date: Date): string {
+  return PARIS_ISO_DAY.format(date);
+}
+
 /** A calendar date stored as 'YYYY-MM-DD' shown as «JJ/MM/AAAA». */
 export function formatIsoDay(day: string): string {
   const [y, m, d] = day.split('-');

@@ -14,6 +14,7 @@ import {
   totalCents,
   type PaymentStatus,
 } from '../../domain/basket';
+import { parisIsoDay } from '../../domain/dates';
 import { communePrefix } from '../../domain/request-number';
 import { paymentNotifiedSignal, paymentRedirectUpdate, type PaymentInput } from '../../workflows/payment';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
@@ -36,7 +37,6 @@ export interface BasketView {
   payment: Payment | null;
 }
 
-const parisDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
 /** PayFiP's smallest payment. */
 export const PAYFIP_MINIMUM_CENTS = 100;
 const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -63,7 +63,7 @@ export class PaymentsService {
   /** «Factures à payer» and «Consulter votre relevé», issued in the last 3 months (since: AAAA-MM-JJ). */
   async statement(account: Account): Promise<{ toPay: Invoice[]; paid: Invoice[]; regies: Map<number, Regie>; since: string }> {
     this.assertValidated(account);
-    const since = statementStart(parisDay.format(this.now()));
+    const since = statementStart(parisIsoDay(this.now()));
     const invoices = await this.deps.dataSource.getRepository(Invoice).find({
       where: { accountId: account.id, communeId: account.communeId, issuedOn: MoreThanOrEqual(since) },
       order: { issuedOn: 'DESC', id: 'DESC' },

@@ -5,6 +5,7 @@
 // no CSRF, always 200, its body never trusted), accounts not yet validated, anonymous callers and
 // households that never reach each other's invoices or payments. Every answer is checked against
 // the schema GET /api/openapi.json gives.
+import { parisIsoDay } from '../../domain/dates';
 import { Account, Basket, BasketItem, Invoice, Payment, Regie } from '../../db/entities';
 import { BASKET_LOCKED, statementStart } from '../../domain/basket';
 import { NOT_VALIDATED } from '../../api/services/payments.service';
@@ -195,9 +196,8 @@ async function household(validated = true): Promise<{ account: Account; api: Web
   return { account: await accounts.findOneByOrFail({ id: account.id }), api };
 }
 
-const parisDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
 /** AAAA-MM-JJ, `days` before today in Paris. */
-const daysAgo = (days: number): string => parisDay.format(new Date(Date.now() - days * 86_400_000));
+const daysAgo = (days: number): string => parisIsoDay(new Date(Date.now() - days * 86_400_000));
 
 async function invoice(
   account: Account,
