@@ -110,7 +110,8 @@ export const MAX_COPIES = 5;
 // ---------------------------------------------------------------------------------------------------
 // The forms: one per act, its steps shown as the fieldsets of one page.
 
-const EVENT_DATE_LABELS: Record<ActKind, string> = {
+/** How each act names the date of its event. */
+export const EVENT_DATE_LABELS: Record<ActKind, string> = {
   naissance: 'Date de naissance',
   mariage: 'Date du mariage',
   deces: 'Date du décès',

@@ -8,6 +8,7 @@ import {
   ACT_KINDS,
   ACT_LABELS,
   COPY_LABELS,
+  EVENT_DATE_LABELS,
   addressLines,
   isActKind,
   relationLabel,
@@ -35,12 +36,6 @@ export const CIVIL_STATUS_EVENT_LABELS: Record<string, string> = {
   delivrer: 'Acte délivré et envoyé',
   refuser: 'Demande refusée',
   relancer_agents: 'Rappel aux agents (délai dépassé)',
-};
-
-const EVENT_DATE_LABELS: Record<ActKind, string> = {
-  naissance: 'Date de naissance',
-  mariage: 'Date du mariage',
-  deces: 'Date du décès',
 };
 
 /** The history's «Par» column: the requester (with or without an account), the workflow, an agent. */
@@ -79,7 +74,7 @@ function concerned(d: CivilStatusDetails): string {
   return `${first} et ${fullName(d.spouseFirstNames, d.spouseLastName)}`;
 }
 
-const REFUSAL_OPTIONS = [
+export const REFUSAL_OPTIONS = [
   ...Object.entries(REFUSAL_REASONS).map(([value, label]) => ({ value, label })),
   { value: 'autre', label: 'Autre motif' },
 ];

@@ -35,7 +35,7 @@ const count = (n: number) => n.toLocaleString('fr-FR');
 const plural = (n: number, one: string, many: string) => `${count(n)} ${n > 1 ? many : one}`;
 
 /** The columns of the export, for the page's help. */
-const COLUMNS = [
+export const COLUMNS = [
   { name: 'numero', text: 'Numéro de la facture, unique dans la régie (lettres, chiffres, « - », « _ », « . », « / »).' },
   { name: 'regie', text: 'Code de la régie : voir le tableau des régies.' },
   { name: 'compte', text: 'Compte foyer : identifiant (prénom.nom) ou adresse électronique du titulaire.' },

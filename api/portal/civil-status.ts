@@ -24,13 +24,13 @@ import type { CivilStatusService } from '../services/civil-status.service';
 import { fieldView } from './demarches';
 import { onFormError } from './routes';
 
-const ACT_INTROS: Record<ActKind, string> = {
+export const ACT_INTROS: Record<ActKind, string> = {
   naissance: 'Pour une naissance survenue dans la commune.',
   mariage: 'Pour un mariage célébré dans la commune.',
   deces: 'Pour un décès survenu dans la commune, ou dont la transcription y a été faite.',
 };
 
-const EVENT_LABELS: Record<string, string> = {
+export const EVENT_LABELS: Record<string, string> = {
   deposer: 'Demande déposée',
   delivrer: 'Acte délivré et envoyé par courrier',
   refuser: 'Demande refusée',
@@ -38,7 +38,7 @@ const EVENT_LABELS: Record<string, string> = {
 };
 
 /** The requester's own details (WCAG 1.3.5): browsers can fill them in. */
-const AUTOCOMPLETE: Record<string, string> = {
+export const AUTOCOMPLETE: Record<string, string> = {
   demandeur_nom: 'family-name',
   demandeur_prenom: 'given-name',
   email: 'email',

@@ -30,7 +30,7 @@ const PAYMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
  */
 const CALLBACK_WAIT_MS = 2_000;
 
-const CLOSED_MESSAGES: Record<SandboxPayment['status'], string> = {
+export const CLOSED_MESSAGES: Record<SandboxPayment['status'], string> = {
   paid: 'Ce paiement a déjà été accepté.',
   refused: 'Ce paiement a été refusé.',
   abandoned: 'Ce paiement a été abandonné.',

@@ -8,6 +8,7 @@ import {
   ACT_LABELS,
   COPY_LABELS,
   DEFAULT_COUNTRY,
+  EVENT_DATE_LABELS,
   OPEN_AFTER_YEARS,
   addressLines,
   checkCivilStatusRequest,
@@ -23,7 +24,10 @@ import {
   type CivilStatusStatus,
 } from '../../domain/civil-status-status';
 import { formatIsoDay, formatParisDate, formatParisDateTime } from '../../domain/dates';
-import { CIVIL_STATUS_EVENT_LABELS, civilStatusActorLabel } from '../../api/agent/civil-status';
+import { CIVIL_STATUS_EVENT_LABELS, REFUSAL_OPTIONS, civilStatusActorLabel } from '../../api/agent/civil-status';
+import { ACT_INTROS, AUTOCOMPLETE, EVENT_LABELS as TRACKING_EVENT_LABELS } from '../../api/portal/civil-status';
+import { CLOSED_MESSAGES as SANDBOX_CLOSED } from '../../api/sandbox/routes';
+import { COLUMNS as INVOICE_COLUMNS } from '../../api/agent/invoices';
 import { formErrors } from '../../api/pages';
 import { fieldView } from '../../api/portal/demarches';
 import { CAPTCHA_WRONG } from '../../api/services/civil-status.service';
@@ -825,34 +829,6 @@ const TRACKING_PATH_SAMPLE = '/suivi/q3Jx9Yb2LkTz0VwA7sEh4RfUn6MpGc1DiKo8QyHtZ5e
 /** The portal's mairie address, as db/seed.ts has it for Beaucouzé. */
 const MAIRIE_POSTAL_ADDRESS = 'Mairie de Beaucouzé\nService Citoyenneté\nPlace Jacques Prévert\n49070 Beaucouzé';
 
-/** api/portal/civil-status.ts: ACT_INTROS (not exported). */
-const ACT_INTROS: Record<ActKind, string> = {
-  naissance: 'Pour une naissance survenue dans la commune.',
-  mariage: 'Pour un mariage célébré dans la commune.',
-  deces: 'Pour un décès survenu dans la commune, ou dont la transcription y a été faite.',
-};
-
-/** api/portal/civil-status.ts: EVENT_LABELS, the requester's words for the history (not exported). */
-const PORTAL_EVENT_LABELS: Record<string, string> = {
-  deposer: 'Demande déposée',
-  delivrer: 'Acte délivré et envoyé par courrier',
-  refuser: 'Demande refusée',
-  relancer_agents: 'Demande en cours de traitement',
-};
-
-/** api/portal/civil-status.ts: AUTOCOMPLETE, the requester's own details (WCAG 1.3.5; not exported). */
-const AUTOCOMPLETE: Record<string, string> = {
-  demandeur_nom: 'family-name',
-  demandeur_prenom: 'given-name',
-  email: 'email',
-  telephone: 'tel',
-  adresse: 'address-line1',
-  complement: 'address-line2',
-  code_postal: 'postal-code',
-  ville: 'address-level2',
-  pays: 'country-name',
-};
-
 /** api/portal/civil-status.ts: prefill(), for the resident of resident() / accountSample, or nobody. */
 function civilStatusPrefill(signedIn: boolean): Record<string, string> {
   const base: Record<string, string> = { nombre_exemplaires: '1', pays: DEFAULT_COUNTRY };
@@ -1109,19 +1085,6 @@ function agentCivilStatusQueue(
   };
 }
 
-/** api/agent/civil-status.ts: EVENT_DATE_LABELS (not exported). */
-const AGENT_EVENT_DATE_LABELS: Record<ActKind, string> = {
-  naissance: 'Date de naissance',
-  mariage: 'Date du mariage',
-  deces: 'Date du décès',
-};
-
-/** api/agent/civil-status.ts: REFUSAL_OPTIONS (not exported). */
-const REFUSAL_OPTIONS = [
-  ...Object.entries(REFUSAL_REASONS).map(([value, label]) => ({ value, label })),
-  { value: 'autre', label: 'Autre motif' },
-];
-
 /** api/agent/civil-status.ts: requestPage(), as pages.render() shows it to the agent. */
 function agentCivilStatusRequest(r: CivilStatusSample) {
   const d = r.details;
@@ -1154,7 +1117,7 @@ function agentCivilStatusRequest(r: CivilStatusSample) {
       prenoms: d.firstNames,
       conjointNom: d.spouseLastName,
       conjointPrenoms: d.spouseFirstNames,
-      dateLabel: AGENT_EVENT_DATE_LABELS[act],
+      dateLabel: EVENT_DATE_LABELS[act],
       dateText: d.eventDate ? formatIsoDay(d.eventDate) : '—',
     },
     parentsTitle: act === 'mariage' ? 'Parents du premier époux' : 'Parents',
@@ -1211,7 +1174,7 @@ function civilStatusTracking(r: CivilStatusSample, signedIn: boolean) {
     postalAddress: MAIRIE_POSTAL_ADDRESS,
     history: r.history
       .filter((h) => h.event !== 'relancer_agents')
-      .map((h) => ({ label: PORTAL_EVENT_LABELS[h.event] ?? h.event, atText: formatParisDateTime(h.at) })),
+      .map((h) => ({ label: TRACKING_EVENT_LABELS[h.event] ?? h.event, atText: formatParisDateTime(h.at) })),
   };
 }
 
@@ -1578,14 +1541,6 @@ function paiementPage(status: PaymentStatus) {
   };
 }
 
-/** api/sandbox/routes.ts: CLOSED_MESSAGES (not exported). */
-const SANDBOX_CLOSED_MESSAGES: Record<SandboxPayment['status'], string> = {
-  paid: 'Ce paiement a déjà été accepté.',
-  refused: 'Ce paiement a été refusé.',
-  abandoned: 'Ce paiement a été abandonné.',
-  pending: 'Ce paiement a expiré : plus de 20 minutes se sont écoulées depuis son ouverture.',
-};
-
 /** The sandbox's payment for the locked basket, as payments/sandbox.ts create() stores it. */
 function sandboxPayment(status: SandboxPayment['status'], minutesAgo: number): SandboxPayment {
   return {
@@ -1620,7 +1575,7 @@ function sandboxCardPage(payment: SandboxPayment, formPart: Record<string, unkno
       returnUrl: payment.returnUrl,
     },
     open,
-    closedMessage: open ? undefined : SANDBOX_CLOSED_MESSAGES[payment.status],
+    closedMessage: open ? undefined : SANDBOX_CLOSED[payment.status],
     cards: SANDBOX_TEST_CARDS,
     ...formPart,
   };
@@ -1690,18 +1645,6 @@ function paymentPortalSamples(): PageSample[] {
     { name: 'sandbox-paiement-expire', page: 'sandbox/paiement', context: sandboxCardPage(sandboxPayment('pending', 25)) },
   ];
 }
-
-/** api/agent/invoices.ts: COLUMNS (not exported), the page's help on the export's columns. */
-const INVOICE_COLUMNS = [
-  { name: 'numero', text: 'Numéro de la facture, unique dans la régie (lettres, chiffres, « - », « _ », « . », « / »).' },
-  { name: 'regie', text: 'Code de la régie : voir le tableau des régies.' },
-  { name: 'compte', text: 'Compte foyer : identifiant (prénom.nom) ou adresse électronique du titulaire.' },
-  { name: 'service', text: 'Service facturé (« Restauration scolaire »…).' },
-  { name: 'periode', text: 'Période facturée (« Octobre 2026 »…).' },
-  { name: 'date_emission', text: 'Date d’émission, JJ/MM/AAAA ou AAAA-MM-JJ.' },
-  { name: 'echeance', text: 'Date limite de paiement, facultative.' },
-  { name: 'montant', text: 'Montant en euros (12,50), plus grand que zéro : un avoir ne se paie pas en ligne.' },
-];
 
 /** api/agent/invoices.ts: count() and plural(). */
 const countFr = (n: number) => n.toLocaleString('fr-FR');
