@@ -4,6 +4,7 @@
 // the address throttle, the agents' queue and decisions (one at a time), who may call the agents'
 // routes, tokens and numbers that stay in their commune, and the logged-in resident whose request
 // carries their account. Every answer is checked against the schema GET /api/v1/openapi.json gives.
+import { expectSpec as expectServedSpec, type OpenApi } from '../support/openapi-schema';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Account, CivilStatusHistory, CivilStatusRequest } from '../../db/entities';
@@ -40,67 +41,8 @@ beforeEach(async () => {
   await h.dataSource.query('DELETE FROM rate_limit');
 });
 
-interface SchemaObject {
-  $ref?: string;
-  type?: string;
-  format?: string;
-  pattern?: string;
-  enum?: unknown[];
-  nullable?: boolean;
-  required?: string[];
-  properties?: Record<string, SchemaObject>;
-  additionalProperties?: boolean | SchemaObject;
-  items?: SchemaObject;
-}
-
-interface OpenApi {
-  paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>;
-  components: { schemas: Record<string, SchemaObject> };
-}
-
-/** Where `value` departs from the spec's schema (types, required and unknown properties, enums, formats). */
-function mismatches(value: unknown, schema: SchemaObject, at = '$'): string[] {
-  if (schema.$ref) return mismatches(value, spec.components.schemas[schema.$ref.replace('#/components/schemas/', '')], at);
-  if (value === null) return schema.nullable ? [] : [`${at}: null`];
-  const errors: string[] = [];
-  if (schema.enum && !schema.enum.includes(value)) errors.push(`${at}: ${JSON.stringify(value)} not in ${JSON.stringify(schema.enum)}`);
-  switch (schema.type) {
-    case 'object': {
-      if (typeof value !== 'object' || Array.isArray(value)) return [`${at}: not an object`];
-      const record = value as Record<string, unknown>;
-      for (const key of schema.required ?? []) if (!(key in record)) errors.push(`${at}.${key}: missing`);
-      for (const [key, v] of Object.entries(record)) {
-        const property = schema.properties?.[key];
-        if (property) errors.push(...mismatches(v, property, `${at}.${key}`));
-        else if (typeof schema.additionalProperties === 'object') errors.push(...mismatches(v, schema.additionalProperties, `${at}.${key}`));
-        else if (!schema.additionalProperties) errors.push(`${at}.${key}: not in the spec`);
-      }
-      break;
-    }
-    case 'array':
-      if (!Array.isArray(value)) return [`${at}: not an array`];
-      value.forEach((v, i) => errors.push(...mismatches(v, schema.items ?? {}, `${at}[${i}]`)));
-      break;
-    case 'string':
-      if (typeof value !== 'string') return [`${at}: not a string`];
-      if (schema.format === 'date-time' && Number.isNaN(Date.parse(value))) errors.push(`${at}: not a date-time`);
-      if (schema.pattern && !new RegExp(schema.pattern).test(value)) errors.push(`${at}: does not match ${schema.pattern}`);
-      break;
-    case 'integer':
-      if (!Number.isInteger(value)) errors.push(`${at}: not an integer`);
-      break;
-    case 'boolean':
-      if (typeof value !== 'boolean') errors.push(`${at}: not a boolean`);
-      break;
-  }
-  return errors;
-}
-
-/** The answer has exactly the shape the spec gives it. */
-function expectSpec(body: unknown, schemaName: string): void {
-  expect(spec.components.schemas[schemaName]).toBeDefined();
-  expect(mismatches(body, { $ref: `#/components/schemas/${schemaName}` })).toEqual([]);
-}
+/** The answer has exactly the shape the served spec gives it. */
+const expectSpec = (body: unknown, schemaName: string): void => expectServedSpec(spec, body, schemaName);
 
 interface ApiError {
   error: { code: string; message: string; fields: Record<string, string> };

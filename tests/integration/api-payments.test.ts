@@ -5,6 +5,7 @@
 // no CSRF, always 200, its body never trusted), accounts not yet validated, anonymous callers and
 // households that never reach each other's invoices or payments. Every answer is checked against
 // the schema GET /api/openapi.json gives.
+import { expectSpec as expectServedSpec, type OpenApi } from '../support/openapi-schema';
 import { parisIsoDay } from '../../domain/dates';
 import { Account, Basket, BasketItem, Invoice, Payment, Regie } from '../../db/entities';
 import { BASKET_LOCKED, statementStart } from '../../domain/basket';
@@ -39,72 +40,10 @@ beforeEach(async () => {
   await h.dataSource.query('DELETE FROM rate_limit');
 });
 
-// ——— the served description, and a minimal checker of answers against it ———
+// ——— the served description ———
 
-interface SchemaObject {
-  $ref?: string;
-  type?: string;
-  format?: string;
-  pattern?: string;
-  enum?: unknown[];
-  nullable?: boolean;
-  required?: string[];
-  properties?: Record<string, SchemaObject>;
-  additionalProperties?: boolean | SchemaObject;
-  items?: SchemaObject;
-  allOf?: SchemaObject[];
-}
-
-interface OpenApi {
-  paths: Record<string, Record<string, { operationId: string; security: unknown[]; responses: Record<string, unknown> }>>;
-  components: { schemas: Record<string, SchemaObject> };
-}
-
-/** Where `value` departs from the spec's schema (types, required and unknown properties, enums, formats). */
-function mismatches(value: unknown, schema: SchemaObject, at = '$'): string[] {
-  if (schema.$ref) return mismatches(value, spec.components.schemas[schema.$ref.replace('#/components/schemas/', '')], at);
-  if (value === null) return schema.nullable ? [] : [`${at}: null`];
-  const errors: string[] = [];
-  for (const part of schema.allOf ?? []) errors.push(...mismatches(value, part, at));
-  if (schema.enum && !schema.enum.includes(value)) errors.push(`${at}: ${JSON.stringify(value)} not in ${JSON.stringify(schema.enum)}`);
-  switch (schema.type) {
-    case 'object': {
-      if (typeof value !== 'object' || Array.isArray(value)) return [`${at}: not an object`];
-      const record = value as Record<string, unknown>;
-      for (const key of schema.required ?? []) if (!(key in record)) errors.push(`${at}.${key}: missing`);
-      for (const [key, v] of Object.entries(record)) {
-        const property = schema.properties?.[key];
-        if (property) errors.push(...mismatches(v, property, `${at}.${key}`));
-        else if (typeof schema.additionalProperties === 'object') errors.push(...mismatches(v, schema.additionalProperties, `${at}.${key}`));
-        else if (!schema.additionalProperties) errors.push(`${at}.${key}: not in the spec`);
-      }
-      break;
-    }
-    case 'array':
-      if (!Array.isArray(value)) return [`${at}: not an array`];
-      value.forEach((v, i) => errors.push(...mismatches(v, schema.items ?? {}, `${at}[${i}]`)));
-      break;
-    case 'string':
-      if (typeof value !== 'string') return [`${at}: not a string`];
-      if (schema.format === 'date-time' && Number.isNaN(Date.parse(value))) errors.push(`${at}: not a date-time`);
-      if (schema.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) errors.push(`${at}: not a date`);
-      if (schema.pattern && !new RegExp(schema.pattern).test(value)) errors.push(`${at}: does not match ${schema.pattern}`);
-      break;
-    case 'integer':
-      if (!Number.isInteger(value)) errors.push(`${at}: not an integer`);
-      break;
-    case 'boolean':
-      if (typeof value !== 'boolean') errors.push(`${at}: not a boolean`);
-      break;
-  }
-  return errors;
-}
-
-/** The answer has exactly the shape the spec gives it. */
-function expectSpec(body: unknown, schemaName: string): void {
-  expect(spec.components.schemas[schemaName]).toBeDefined();
-  expect(mismatches(body, { $ref: `#/components/schemas/${schemaName}` })).toEqual([]);
-}
+/** The answer has exactly the shape the served spec gives it. */
+const expectSpec = (body: unknown, schemaName: string): void => expectServedSpec(spec, body, schemaName);
 
 // ——— the API's answers ———
 
