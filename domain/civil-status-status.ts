@@ -22,6 +22,9 @@ export const REFUSAL_REASONS = {
 } as const;
 export type RefusalReasonCode = keyof typeof REFUSAL_REASONS | 'autre';
 
+/** The longest refusal reason (the column holds 1000 characters). */
+export const REFUSAL_MAX_LENGTH = 1000;
+
 export class CivilStatusRefused extends Error {
   override name = 'CivilStatusRefused';
 }
@@ -34,6 +37,8 @@ export function checkDecision(status: CivilStatusStatus, decision: 'delivrer' | 
   if (decision === 'delivrer') return null;
   const trimmed = (reason ?? '').trim();
   if (!trimmed) throw new CivilStatusRefused('Indiquez le motif du refus : il est envoyé au demandeur.');
-  if (trimmed.length > 1000) throw new CivilStatusRefused('Le motif du refus ne doit pas dépasser 1000 caractères.');
+  if (trimmed.length > REFUSAL_MAX_LENGTH) {
+    throw new CivilStatusRefused(`Le motif du refus ne doit pas dépasser ${REFUSAL_MAX_LENGTH} caractères.`);
+  }
   return trimmed;
 }

@@ -9,6 +9,7 @@ import { addBusinessDays, isHolidayZone } from '../../domain/business-days';
 import { checkCivilStatusRequest, type ActKind } from '../../domain/civil-status';
 import {
   CivilStatusRefused,
+  REFUSAL_MAX_LENGTH,
   REFUSAL_REASONS,
   checkDecision,
   type CivilStatusStatus,
@@ -241,9 +242,11 @@ export class CivilStatusService {
 }
 
 /** The refusal sent to the requester: a listed reason (with the agent's precision, if any) or their own words. */
+const TOO_LONG = `Les précisions ne doivent pas dépasser ${REFUSAL_MAX_LENGTH} caractères.`;
+
 export function refusalReason(code: string, text: string): string {
   const own = (text ?? '').trim();
-  if (own.length > 1000) throw new ValidationError({ motif: 'Les précisions ne doivent pas dépasser 1000 caractères.' });
+  if (own.length > REFUSAL_MAX_LENGTH) throw new ValidationError({ motif: TOO_LONG });
   if (code === 'autre') {
     if (!own) throw new ValidationError({ motif: 'Indiquez le motif du refus : il est envoyé au demandeur.' });
     return own;
@@ -255,6 +258,6 @@ export function refusalReason(code: string, text: string): string {
   if (!code && own) return own;
   if (!listed) throw new ValidationError({ motif_code: 'Choisissez un motif de refus dans la liste, ou « Autre motif » avec vos précisions.' });
   const reason = own ? `${listed}\n${own}` : listed;
-  if (reason.length > 1000) throw new ValidationError({ motif: 'Les précisions ne doivent pas dépasser 1000 caractères.' });
+  if (reason.length > REFUSAL_MAX_LENGTH) throw new ValidationError({ motif: TOO_LONG });
   return reason;
 }

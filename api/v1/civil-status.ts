@@ -17,7 +17,7 @@ import {
   type ActKind,
   type CopyKind,
 } from '../../domain/civil-status';
-import { CIVIL_STATUS_LABELS, REFUSAL_REASONS, isCivilStatusStatus } from '../../domain/civil-status-status';
+import { CIVIL_STATUS_LABELS, REFUSAL_MAX_LENGTH, REFUSAL_REASONS, isCivilStatusStatus } from '../../domain/civil-status-status';
 import { trackingPath } from '../../notify/tracking-link';
 import { civilStatusQueueFilters } from '../agent/civil-status';
 import { UnauthenticatedError, ValidationError, type FieldErrors } from '../errors';
@@ -25,7 +25,7 @@ import { requireAgent } from '../middleware/auth';
 import { SUBMISSION_KEY, refusalReason, type CivilStatusService } from '../services/civil-status.service';
 
 /** The longest refusal the decision rule accepts (domain/civil-status-status.ts, checkDecision). */
-export const MAX_REFUSAL_LENGTH = 1000;
+export const MAX_REFUSAL_LENGTH = REFUSAL_MAX_LENGTH;
 /** The refusal codes an agent may send: a listed reason, or «autre» with their own words. */
 export const REFUSAL_CODES = [...Object.keys(REFUSAL_REASONS), 'autre'] as const;
 
