@@ -1,5 +1,5 @@
 /* global module */
-// Three projects. Integration and browser tests share one Temporal dev server, one fresh database and one
+// Four projects. Integration and browser tests share one Temporal dev server, one fresh database and one
 // workflow bundle per run: jest runs a globalSetup path once even when several projects name it, and not
 // at all when only unit tests run (`npm run test:unit` stays instant and needs no server).
 // Type checking is `npm run typecheck`'s job, so ts-jest only transpiles (isolatedModules): much faster.
@@ -25,6 +25,8 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
     { ...withServers, displayName: 'integration', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'] },
     { ...withServers, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.test.ts'] },
+    // Authorization matrix, CSRF, sessions, brute force, injection, headers, uploads, logs.
+    { ...withServers, displayName: 'security', testMatch: ['<rootDir>/tests/security/**/*.test.ts'] },
   ],
   // Each run writes its server logs and workflow bundle there: not a reason to re-run in watch mode.
   watchPathIgnorePatterns: ['<rootDir>/tests/\\.artifacts/'],
