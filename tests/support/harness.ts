@@ -17,6 +17,7 @@ import { createMailTransport } from '../../notify/mailer';
 import { Outbox } from '../../notify/outbox';
 import { createSmsProvider } from '../../notify/sms';
 import { clientInterceptors } from '../../observability/temporal';
+import type { Logger } from '../../observability/logger';
 import { createPortalWorker } from '../../worker/worker';
 import { Catalogues } from '../../catalogue';
 import { freePort } from '../../scripts/temporal-dev-server';
@@ -51,6 +52,11 @@ export interface HarnessOptions {
   civilStatusDelayMs?: number;
   /** A payment's expiry and polling interval. */
   paymentTimings?: { expiresAfterMs: number; pollIntervalMs: number };
+  /**
+   * The api's pino logger (tests that read its lines). Without it the api logs nothing (LOG_LEVEL
+   * silent) and its unexpected errors go to the console; with it, they go to this logger as in production.
+   */
+  logger?: Logger;
 }
 
 export async function startHarness(name: string, env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
@@ -113,7 +119,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
   const catalogue = Catalogues.load();
   const portal = createApp({
     config, dataSource, temporal, outbox, catalogue, demarcheDayMs: options.demarcheDayMs, civilStatusDelayMs: options.civilStatusDelayMs, paymentTimings: options.paymentTimings,
-    log: (err) => console.error('api error', err),
+    ...(options.logger ? { logger: options.logger } : { log: (err: unknown) => console.error('api error', err) }),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = portal.app.listen(port, '127.0.0.1', () => resolve(s));
