@@ -14,10 +14,19 @@ export function closeHttpAgent(): void {
 }
 
 export class BenchClient {
-  private cookies = new Map<string, string>();
   csrf = '';
 
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly cookies = new Map<string, string>(),
+  ) {}
+
+  /** The same session (cookies, CSRF token) on another server of the same database. */
+  at(baseUrl: string): BenchClient {
+    const other = new BenchClient(baseUrl, this.cookies);
+    other.csrf = this.csrf;
+    return other;
+  }
 
   request(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
     const url = new URL(path, this.baseUrl);

@@ -1,197 +1,61 @@
-// `npm run bench`: issue 7's benchmarks 1 and 3 in one process, on this machine.
-//  1. Démarche submissions at 1, 10 and 50 concurrent clients: (a) POST /api/v1/services/:code/submit
-//     end to end (HTTP, session, CSRF, DemarcheService.submit, which starts a Temporal workflow),
-//     versus (b) a baseline that validates the same answers and inserts the same rows, without Temporal.
-//  3. GET /accueil of a resident with 20 requests at 100 concurrent clients.
-// Benchmark 2 (10,000 open account validations) is not measured yet. Benchmarks report; they never fail.
+// `npm run bench`: issue 7's three benchmarks in one run, on this machine. `npm run bench -- --only 1,3`
+// runs a subset. Figures go to a table on stdout and to JSON under bench/results/. Benchmarks report;
+// they never fail.
+//  1. Démarche submissions at 1, 10 and 50 clients, against the same route without Temporal (bench/submissions.ts).
+//  2. 10,000 account validations open at once: the worker's RSS, the p95 of an agent's validation (bench/accounts.ts).
+//  3. «Accueil» of a resident with 20 requests at 100 clients (bench/accueil.ts).
 import 'dotenv/config';
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { BenchClient, closeHttpAgent } from './http-client';
-import { startPortal, type BenchPortal } from './setup';
-import { baselineSubmit, createResidents, insertRequests, OCCUPATION, occupationAnswers, occupationDefinition, occupationSteps, type BenchResident } from './fixtures';
+import { closeHttpAgent } from './http-client';
+import { BENCH_DATABASE, startPortal } from './setup';
+import { createResidents, occupationAnswers, occupationDefinition } from './fixtures';
+import { benchSubmissions, SUBMIT_TARGETS } from './submissions';
+import { ACCOUNT_TARGETS, benchOpenAccounts } from './accounts';
+import { ACCUEIL, benchAccueil } from './accueil';
+import type { Measure } from './stats';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
-const SUBMIT_CLIENTS = [1, 10, 50];
-const ACCUEIL_CLIENTS = 100;
-const ACCUEIL_REQUESTS = 20;
-const TARGETS = { ratio: 0.5, submitP99Ms: 250, accueilP95Ms: 50 };
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const SUBMIT_CLIENTS = (process.env.BENCH_SUBMIT_CLIENTS ?? '1,10,50').split(',').map(Number);
+const OPEN_ACCOUNTS = Number(process.env.BENCH_OPEN_ACCOUNTS ?? 10_000);
+const VALIDATIONS = Number(process.env.BENCH_VALIDATIONS ?? 200);
+/** Agents validating at the same time in benchmark 2. */
+const VALIDATING_AGENTS = Number(process.env.BENCH_VALIDATING_AGENTS ?? 1);
 
-interface Measure {
-  scenario: string;
-  clients: number;
-  count: number;
-  errors: number;
-  /** Completed operations per second of measured time. */
-  reqPerSec: number;
-  /** Completed operations per wall-clock second (submissions through the API: draft steps included). */
-  wallReqPerSec: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  target: string;
-  met: boolean | null;
+/** `--only 1,3` (or `--only=2`): the benchmarks to run; all by default. */
+function selected(argv: string[]): Set<number> {
+  const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  if (i < 0) return new Set([1, 2, 3]);
+  const list = argv[i].includes('=') ? argv[i].split('=')[1] : (argv[i + 1] ?? '');
+  const chosen = new Set(list.split(',').map((x) => Number(x.trim())));
+  if (![...chosen].every((n) => [1, 2, 3].includes(n))) throw new Error(`--only attend une liste parmi 1,2,3 : « ${list} »`);
+  return chosen;
 }
 
-interface Samples {
-  latencies: number[];
-  busyMs: number;
-  errors: number;
-  firstError?: string;
-}
+const loadAverage = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
-}
-
-/**
- * Runs `clients` loops for `seconds`: each calls prepare (not measured), then op (measured).
- * req/s sums each client's completed ops over its measured time, so that unmeasured preparation
- * (the API's draft steps) does not dilute it; the wall-clock rate is kept beside it.
- */
-async function load(
-  clients: number,
-  seconds: number,
-  op: (client: number) => Promise<void>,
-  prepare?: (client: number) => Promise<void>,
-): Promise<{ samples: Samples[]; wallMs: number }> {
-  const startedAt = performance.now();
-  const deadline = startedAt + seconds * 1000;
-  const samples = await Promise.all(
-    Array.from({ length: clients }, async (_, c): Promise<Samples> => {
-      const s: Samples = { latencies: [], busyMs: 0, errors: 0 };
-      while (performance.now() < deadline) {
-        try {
-          if (prepare) await prepare(c);
-          const t0 = performance.now();
-          await op(c);
-          const dt = performance.now() - t0;
-          s.latencies.push(dt);
-          s.busyMs += dt;
-        } catch (err) {
-          s.errors += 1;
-          s.firstError ??= err instanceof Error ? err.message : String(err);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-      return s;
-    }),
-  );
-  return { samples, wallMs: performance.now() - startedAt };
-}
-
-function summarise(
-  scenario: string,
-  clients: number,
-  run: { samples: Samples[]; wallMs: number },
-  target: string,
-  met: (m: Omit<Measure, 'target' | 'met'>) => boolean | null,
-): Measure {
-  const all = run.samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
-  const errors = run.samples.reduce((n, s) => n + s.errors, 0);
-  const firstError = run.samples.find((s) => s.firstError)?.firstError;
-  if (firstError) console.warn(`  ${scenario} × ${clients} : ${errors} erreur(s), la première : ${firstError}`);
-  const reqPerSec = run.samples.reduce((sum, s) => sum + (s.busyMs > 0 ? (s.latencies.length * 1000) / s.busyMs : 0), 0);
-  const base = {
-    scenario,
-    clients,
-    count: all.length,
-    errors,
-    reqPerSec,
-    wallReqPerSec: (all.length * 1000) / run.wallMs,
-    p50: percentile(all, 50),
-    p95: percentile(all, 95),
-    p99: percentile(all, 99),
-  };
-  return { ...base, target, met: met(base) };
-}
-
-async function benchSubmissions(portal: BenchPortal, residents: BenchResident[]): Promise<Measure[]> {
-  const clients = await Promise.all(
-    residents.slice(0, Math.max(...SUBMIT_CLIENTS)).map(async (r) => {
-      const c = new BenchClient(portal.baseUrl);
-      await c.login(r.identifier, r.password);
-      return c;
-    }),
-  );
-  const keys: string[] = new Array<string>(clients.length).fill('');
-  const prepare = async (i: number) => {
-    const c = clients[i];
-    let cle = '';
-    for (const step of occupationSteps()) {
-      cle = (await c.json<{ cle: string }>('PUT', `/api/v1/services/${OCCUPATION}/draft`, step)).cle;
-    }
-    await c.json('POST', `/api/v1/services/${OCCUPATION}/draft/documents`, { piece: 'plan-situation', mode: 'courrier' });
-    keys[i] = cle;
-  };
-  const submit = async (i: number) => {
-    await clients[i].json('POST', `/api/v1/services/${OCCUPATION}/submit`, { cle: keys[i] }, [201]);
-  };
-  const baseline = async (i: number) => {
-    await baselineSubmit(portal, residents[i]);
-  };
-
-  const out: Measure[] = [];
-  for (const n of SUBMIT_CLIENTS) {
-    const p99Target = n === 50 ? `ratio ≥ ${TARGETS.ratio} ; p99 ≤ ${TARGETS.submitP99Ms} ms` : '—';
-    console.log(`Benchmark 1 : dépôt de démarche, ${n} client(s)…`);
-    await load(n, WARMUP_SECONDS, submit, prepare);
-    const api = summarise('1a. Dépôt via l’API (Temporal)', n, await load(n, SECONDS, submit, prepare), p99Target, (m) =>
-      n === 50 ? m.p99 <= TARGETS.submitP99Ms : null,
-    );
-    await load(n, WARMUP_SECONDS, baseline);
-    const base = summarise('1b. Référence (validation + INSERT, sans Temporal)', n, await load(n, SECONDS, baseline), '—', () => null);
-    const ratio = base.reqPerSec > 0 ? api.reqPerSec / base.reqPerSec : NaN;
-    out.push(api, base, {
-      scenario: '1. Ratio (a)/(b) du débit',
-      clients: n,
-      count: api.count,
-      errors: api.errors,
-      reqPerSec: ratio,
-      wallReqPerSec: base.wallReqPerSec > 0 ? api.wallReqPerSec / base.wallReqPerSec : NaN,
-      p50: NaN,
-      p95: NaN,
-      p99: NaN,
-      target: `≥ ${TARGETS.ratio}`,
-      met: n === 50 ? ratio >= TARGETS.ratio : null,
-    });
+function temporalCliVersion(): string {
+  try {
+    return execFileSync('temporal', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'inconnue';
   }
-  return out;
-}
-
-async function benchAccueil(portal: BenchPortal, resident: BenchResident): Promise<Measure> {
-  await insertRequests(portal, resident, ACCUEIL_REQUESTS);
-  const clients: BenchClient[] = [];
-  // Argon2 logins, a few at a time.
-  for (let i = 0; i < ACCUEIL_CLIENTS; i += 10) {
-    clients.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(10, ACCUEIL_CLIENTS - i) }, async () => {
-          const c = new BenchClient(portal.baseUrl);
-          await c.login(resident.identifier, resident.password);
-          return c;
-        }),
-      )),
-    );
-  }
-  const get = async (i: number) => {
-    const res = await clients[i].request('GET', '/accueil');
-    if (res.status !== 200) throw new Error(`GET /accueil → ${res.status}`);
-    if (!res.text.includes(resident.lastRequestNumber ?? '')) throw new Error('GET /accueil : la dernière demande manque à la page');
-  };
-  console.log(`Benchmark 3 : « Accueil » (${ACCUEIL_REQUESTS} demandes), ${ACCUEIL_CLIENTS} clients…`);
-  await load(ACCUEIL_CLIENTS, WARMUP_SECONDS, get);
-  return summarise(`3. GET /accueil (${ACCUEIL_REQUESTS} demandes)`, ACCUEIL_CLIENTS, await load(ACCUEIL_CLIENTS, SECONDS, get), `p95 ≤ ${TARGETS.accueilP95Ms} ms`, (m) =>
-    m.p95 <= TARGETS.accueilP95Ms,
-  );
 }
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '—');
+
+function rateCell(m: Measure): string {
+  if (m.scenario.includes('Ratio')) return Number.isFinite(m.reqPerSec) ? m.reqPerSec.toFixed(2) : '—';
+  if (m.scenario.includes('RSS')) {
+    const e = m.extra as { openRssMiB: number; afterValidationsRssMiB: number };
+    return `RSS ${Math.round(Math.max(e.openRssMiB, e.afterValidationsRssMiB))} Mio`;
+  }
+  return m.reqPerSec.toFixed(1);
+}
 
 function table(measures: Measure[]): string {
   const rows = [
@@ -199,28 +63,37 @@ function table(measures: Measure[]): string {
     '|---|---:|---:|---:|---:|---:|---|---|',
   ];
   for (const m of measures) {
-    const isRatio = m.scenario.startsWith('1. Ratio');
-    const rate = isRatio ? (Number.isFinite(m.reqPerSec) ? m.reqPerSec.toFixed(2) : '—') : m.reqPerSec.toFixed(1);
     const met = m.met === null ? '—' : m.met ? 'oui' : 'non';
-    const errors = m.errors > 0 && !isRatio ? ` (${m.errors} err.)` : '';
-    rows.push(`| ${m.scenario}${errors} | ${m.clients} | ${rate} | ${ms(m.p50)} | ${ms(m.p95)} | ${ms(m.p99)} | ${m.target} | ${met} |`);
+    const errors = m.errors > 0 && !m.scenario.includes('Ratio') ? ` (${m.errors} err.)` : '';
+    rows.push(`| ${m.scenario}${errors} | ${m.clients || '—'} | ${rateCell(m)} | ${ms(m.p50)} | ${ms(m.p95)} | ${ms(m.p99)} | ${m.target} | ${met} |`);
   }
-  rows.push('| 2. 10 000 validations de compte ouvertes | — | non mesuré | — | — | — | RSS ≤ 1 Gio ; p95 ≤ 300 ms | non mesuré |');
   return rows.join('\n');
 }
 
 async function main(): Promise<void> {
+  const only = selected(process.argv.slice(2));
   const startedAt = new Date();
-  console.log('Préparation : serveur Temporal de développement, base portail_bench, worker et portail…');
+  const loads: Record<string, number[]> = { start: loadAverage() };
+  console.log(`Préparation : serveur Temporal de développement, base ${BENCH_DATABASE}, worker et portail… (charge ${loads.start.join(' ')})`);
   const portal = await startPortal();
-  let measures: Measure[] = [];
+  const measures: Measure[] = [];
   try {
     const residents = await createResidents(portal, Math.max(...SUBMIT_CLIENTS) + 1);
-    // Check the answers once before measuring: a wrong fixture would only show as errors.
-    const check = occupationAnswers(occupationDefinition(portal));
-    if (Object.keys(check.errors).length) throw new Error(`Réponses de référence invalides : ${JSON.stringify(check.errors)}`);
-    measures = await benchSubmissions(portal, residents);
-    measures.push(await benchAccueil(portal, residents[residents.length - 1]));
+    if (only.has(1)) {
+      // Check the answers once before measuring: a wrong fixture would only show as errors.
+      const check = occupationAnswers(occupationDefinition(portal));
+      if (Object.keys(check.errors).length) throw new Error(`Réponses de référence invalides : ${JSON.stringify(check.errors)}`);
+      measures.push(...(await benchSubmissions(portal, residents, SUBMIT_CLIENTS, SECONDS, WARMUP_SECONDS)));
+      loads.after1 = loadAverage();
+    }
+    if (only.has(2)) {
+      measures.push(...(await benchOpenAccounts(portal, OPEN_ACCOUNTS, VALIDATIONS, VALIDATING_AGENTS)));
+      loads.after2 = loadAverage();
+    }
+    if (only.has(3)) {
+      measures.push(await benchAccueil(portal, residents[residents.length - 1], SECONDS, WARMUP_SECONDS));
+      loads.after3 = loadAverage();
+    }
     if (portal.apiErrors.count > 0) console.warn(`Le portail a journalisé ${portal.apiErrors.count} erreur(s), la première :`, portal.apiErrors.first);
   } finally {
     closeHttpAgent();
@@ -235,29 +108,34 @@ async function main(): Promise<void> {
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
     database: mysqlVersion,
-    temporal: 'CLI dev server (SQLite en mémoire)',
+    temporal: `${temporalCliVersion()}, serveur de développement (SQLite en mémoire)`,
     databasePoolSize: portal.config.databasePoolSize,
   };
   const durationS = Math.round((Date.now() - startedAt.getTime()) / 100) / 10;
   const md = [
-    `## Benchmark du ${startedAt.toISOString()} (${SECONDS} s par mesure, ${durationS} s au total)`,
+    `## Benchmark du ${startedAt.toISOString()} (${SECONDS} s par mesure, ${durationS} s au total ; benchmarks ${[...only].sort().join(', ')})`,
     '',
     `Machine : ${machine.cpu}, ${machine.cores} cœurs, ${machine.ramGiB} Gio de RAM, Node ${machine.node}, ${machine.platform} ; ` +
-      `base ${machine.database} (pool ${machine.databasePoolSize}) ; Temporal : ${machine.temporal}.`,
+      `base ${machine.database} (pool ${machine.databasePoolSize}) ; Temporal : ${machine.temporal}. ` +
+      `Charge moyenne (1, 5, 15 min) : ${Object.entries(loads).map(([k, v]) => `${k} ${v.join(' ')}`).join(' ; ')}.`,
     '',
     table(measures),
     '',
     'req/s : opérations terminées par seconde de temps mesuré, sommées sur les clients (les étapes du brouillon, ' +
-      'avant chaque dépôt via l’API, ne sont pas mesurées). Ratio (a)/(b) : débit du dépôt via l’API sur celui de la référence.',
+      'avant chaque dépôt, ne sont pas mesurées). (a) et (b) passent par la même pile HTTP (session, CSRF, brouillon, ' +
+      'validation, transaction) ; (b) est une seconde instance de l’api dont le client Temporal ne démarre rien : ' +
+      'le ratio (a)/(b) isole le coût de Temporal. (c) appelle la validation et les INSERT dans le processus, sans HTTP. ' +
+      'Benchmark 2 : RSS du processus worker seul (tsx worker/index.ts), l’Update « valider » appelé par AgentService.validateAccount.',
   ].join('\n');
   console.log(`\n${md}\n`);
 
   const dir = path.join(__dirname, 'results');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${startedAt.toISOString().replace(/:/g, '-')}.json`);
+  const targets = { submissions: SUBMIT_TARGETS, accounts: ACCOUNT_TARGETS, accueil: ACCUEIL };
   await writeFile(
     file,
-    `${JSON.stringify({ startedAt: startedAt.toISOString(), durationS, secondsPerMeasure: SECONDS, machine, targets: TARGETS, measures, benchmark2: 'non mesuré', markdown: md }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+    `${JSON.stringify({ startedAt: startedAt.toISOString(), durationS, secondsPerMeasure: SECONDS, benchmarks: [...only].sort(), machine, loadAverage: loads, targets, measures, markdown: md }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
   );
   console.log(`Résultats : ${path.relative(process.cwd(), file)}`);
 }

@@ -1,5 +1,8 @@
 // The whole portal in this process for the benchmark: a Temporal dev server (in memory, headless),
-// a fresh `portail_bench` database (migrated, demo commune seeded), the worker and the api.
+// a fresh `portail_benchmark` database (migrated, demo commune seeded), the worker and the api.
+// Beside it, benchmark 1's baseline: a second instance of the same api on the same database whose
+// Temporal client starts nothing — same HTTP stack, session, CSRF, draft, validation and INSERTs,
+// so the ratio of the two isolates what the workflow start costs.
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
@@ -18,10 +21,15 @@ import { createPortalWorker } from '../worker/worker';
 import { Catalogues } from '../catalogue';
 import { freePort, startTemporalDevServer, type TemporalDevServer } from '../scripts/temporal-dev-server';
 
-export const BENCH_DATABASE = 'portail_bench';
+// Not `portail_bench`: that is a jest base (tests make `<base>_<file>` databases from it).
+export const BENCH_DATABASE = process.env.BENCH_DATABASE ?? 'portail_benchmark';
 
 export interface BenchPortal {
   baseUrl: string;
+  /** The same api whose workflow starts do nothing (benchmark 1's baseline through HTTP). */
+  baselineUrl: string;
+  devServer: TemporalDevServer;
+  temporal: Client;
   config: Config;
   dataSource: DataSource;
   portal: PortalApp;
@@ -33,9 +41,9 @@ export interface BenchPortal {
   close(): Promise<void>;
 }
 
-/** DATABASE_URL's server and credentials, always on the `portail_bench` database (dropped first). */
+/** DATABASE_URL's server and credentials, always on the benchmark's own database (dropped first). */
 function benchDatabaseUrl(): string {
-  const url = new URL(process.env.DATABASE_URL || 'mysql://root@127.0.0.1:3306/portail_bench');
+  const url = new URL(process.env.DATABASE_URL || `mysql://root@127.0.0.1:3306/${BENCH_DATABASE}`);
   url.pathname = `/${BENCH_DATABASE}`;
   return url.toString();
 }
@@ -98,23 +106,23 @@ export async function startPortal(): Promise<BenchPortal> {
     const apiErrors: BenchPortal['apiErrors'] = { count: 0 };
     const portal = createApp({
       config, dataSource, temporal, outbox, catalogue,
-      log: (err) => {
-        apiErrors.count += 1;
-        apiErrors.first ??= err;
-      },
+      log: portalLog(apiErrors),
     });
     cleanups.push(() => portal.close());
-    const server = await new Promise<Server>((resolve) => {
-      const s = portal.app.listen(port, '127.0.0.1', () => resolve(s));
-    });
-    cleanups.push(async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    });
+    cleanups.push(await listen(portal.app, port));
+
+    // The baseline: a client whose workflow.start only resolves (every other call would throw).
+    const noTemporal = { connection: clientConnection, workflow: { start: () => Promise.resolve(undefined) } } as unknown as Client;
+    const baselinePort = await freePort();
+    const baseline = createApp({ config: { ...config, port: baselinePort }, dataSource, temporal: noTemporal, outbox, catalogue, log: portalLog(apiErrors) });
+    cleanups.push(() => baseline.close());
+    cleanups.push(await listen(baseline.app, baselinePort));
 
     return {
       baseUrl: config.publicUrl,
+      baselineUrl: `http://127.0.0.1:${baselinePort}`,
+      devServer,
+      temporal,
       config,
       dataSource,
       portal,
@@ -128,4 +136,23 @@ export async function startPortal(): Promise<BenchPortal> {
     await closeAll();
     throw err;
   }
+}
+
+function portalLog(apiErrors: BenchPortal['apiErrors']) {
+  return (err: unknown) => {
+    apiErrors.count += 1;
+    apiErrors.first ??= err;
+  };
+}
+
+/** Serves `app` on 127.0.0.1:port; returns its close. */
+async function listen(app: PortalApp['app'], port: number): Promise<() => Promise<void>> {
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+  return async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  };
 }
