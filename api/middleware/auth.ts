@@ -46,6 +46,17 @@ export function regenerateSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
 
+/**
+ * A new session id after a password change or reset, keeping the CSRF token (an API client goes on
+ * with it) and, after a change, the user: whoever had copied the old cookie has nothing left. The
+ * services delete the account's other sessions.
+ */
+export async function renewSession(req: Request, keep: 'user' | 'token'): Promise<void> {
+  const { communeId, residentId, agentId, csrfToken } = req.session;
+  await regenerateSession(req);
+  Object.assign(req.session, keep === 'user' ? { communeId, residentId, agentId, csrfToken } : { communeId, csrfToken });
+}
+
 export function destroySession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
 }

@@ -54,3 +54,8 @@ export function createSessionMiddleware(config: Config): { middleware: RequestHa
   });
   return { middleware, close: () => (store as unknown as { close(): Promise<void> }).close() };
 }
+
+/** Logs a resident out everywhere: every stored session that carries the account's id. */
+export async function deleteResidentSessions(db: { query(sql: string, params: unknown[]): Promise<unknown> }, accountId: number): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE data LIKE ? OR data LIKE ?', [`%"residentId":${accountId},%`, `%"residentId":${accountId}}%`]);
+}

@@ -4,6 +4,7 @@ import { Router, type Request, type Response, type NextFunction } from 'express'
 import type { Account, HouseholdMember } from '../../db/entities';
 import { PASSWORD_RULES_TEXT } from '../../domain/password-policy';
 import { AppError } from '../errors';
+import { renewSession } from '../middleware/auth';
 import type { PageRenderer } from '../pages';
 import { CIVILITES, SECURITY_QUESTIONS } from '../validation/account';
 import { onFormError, type PortalServices } from './routes';
@@ -101,6 +102,7 @@ export function accountRoutes(deps: { pages: PageRenderer; services: PortalServi
   router.post('/mot-de-passe', async (req, res) => {
     try {
       await services.accounts.changePassword(req.account as Account, req.commune, req.body, req.ip ?? '');
+      await renewSession(req, 'user');
       req.session.flash = { kind: 'success', message: 'Votre mot de passe a été modifié.' };
       res.redirect(303, '/compte');
     } catch (err) {

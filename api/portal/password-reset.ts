@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { PASSWORD_RULES_TEXT } from '../../domain/password-policy';
 import { AppError } from '../errors';
+import { renewSession } from '../middleware/auth';
 import type { PageRenderer } from '../pages';
 import { onFormError, type PortalServices } from './routes';
 
@@ -63,6 +64,8 @@ export function passwordResetRoutes(deps: { pages: PageRenderer; services: Porta
   router.post('/mot-de-passe-oublie/nouveau/:token', async (req, res) => {
     try {
       await services.passwordReset.resetPassword(req.commune, req.params.token, req.body);
+      // Whatever this browser's session held before the new password, it starts afresh.
+      await renewSession(req, 'token');
       res.redirect(303, '/mot-de-passe-oublie/termine');
     } catch (err) {
       if (invalidLink(err)) {

@@ -27,6 +27,7 @@ import { validate } from '../validation/french-joi';
 import type { Processes } from './processes';
 import { hashSecret, normaliseAnswer, verifyAgainstDecoy, verifySecret } from './secrets';
 import { LOGIN_LOCK_MESSAGE, retryLater, type Throttle } from './throttle';
+import { deleteResidentSessions } from '../middleware/session';
 
 export interface IdentityValues { civilite: string; prenom: string; nom: string; date_naissance: string }
 export interface ContactValues {
@@ -282,10 +283,12 @@ export class AccountService {
       errors.nouveau_mot_de_passe_confirmation = 'Les deux mots de passe saisis ne sont pas identiques.';
     }
     if (Object.keys(errors).length) throw new ValidationError(errors);
-    await this.deps.dataSource.getRepository(Account).update(
-      { id: account.id },
-      { passwordHash: await hashSecret(value.nouveau_mot_de_passe), version: () => 'version + 1' },
-    );
+    const passwordHash = await hashSecret(value.nouveau_mot_de_passe);
+    await this.deps.dataSource.transaction(async (em) => {
+      await em.getRepository(Account).update({ id: account.id }, { passwordHash, version: () => 'version + 1' });
+      // Every session opened with the old password ends; the route gives the caller a new one.
+      await deleteResidentSessions(em, account.id);
+    });
     await this.deps.processes.startPasswordChangedNotice({ accountId: account.id, communeSlug: commune.slug, changedAt: this.now() });
   }
 

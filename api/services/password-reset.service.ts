@@ -10,6 +10,7 @@ import type { AccountService } from './accounts.service';
 import type { Processes } from './processes';
 import { hashSecret, normaliseAnswer, sha256Hex, verifySecret } from './secrets';
 import { retryLater, type Throttle } from './throttle';
+import { deleteResidentSessions } from '../middleware/session';
 import Joi from 'joi';
 
 const ANSWER_LOCK_MESSAGE = retryLater('Trop de réponses incorrectes');
@@ -103,10 +104,7 @@ export class PasswordResetService {
       if (used.affected !== 1) throw new ResetLinkInvalidError();
       await em.getRepository(Account).update({ id: account.id }, { passwordHash, version: () => 'version + 1' });
       // Whoever was logged in with the old password is logged out.
-      await em.query(
-        `DELETE FROM sessions WHERE data LIKE ? OR data LIKE ?`,
-        [`%"residentId":${account.id},%`, `%"residentId":${account.id}}%`],
-      );
+      await deleteResidentSessions(em, account.id);
     });
     await this.deps.processes.startPasswordChangedNotice({ accountId: account.id, communeSlug: commune.slug, changedAt: this.now() });
     return account;

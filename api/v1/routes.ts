@@ -6,7 +6,7 @@ import type { Config } from '../../config';
 import type { Account, Agent, HouseholdMember } from '../../db/entities';
 import type { CaptchaService } from '../captcha/captcha.service';
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError, type FieldErrors } from '../errors';
-import { destroySession, regenerateSession, requireAgent, requireResident } from '../middleware/auth';
+import { destroySession, regenerateSession, renewSession, requireAgent, requireResident } from '../middleware/auth';
 import { csrfToken } from '../middleware/csrf';
 import { SESSION_COOKIE } from '../middleware/session';
 import { MAX_MEMBERS, type AccountService, type MemberValues, type SecurityValues } from '../services/accounts.service';
@@ -183,6 +183,7 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
 
   router.put('/me/password', requireResident, async (req, res) => {
     await accounts.changePassword(currentAccount(req), req.commune, body(req), clientIp(req));
+    await renewSession(req, 'user');
     res.status(204).end();
   });
 
@@ -231,6 +232,7 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
 
   router.post('/password-reset/:token', async (req, res) => {
     await passwordReset.resetPassword(req.commune, req.params.token, body(req));
+    await renewSession(req, 'token');
     res.status(204).end();
   });
 
