@@ -104,6 +104,18 @@ export function createApp(deps: AppDeps): PortalApp {
     { attempts: 3, windowSeconds: 1800, lockSeconds: 1800 },
     { attempts: 20, windowSeconds: 1800, lockSeconds: 1800 },
   );
+  // «Mot de passe oublié ?»: 5 unknown identifiers lock that identifier for 30 minutes, 20 lock the
+  // address (no fishing for accounts); 10 invalid links lock the address (no token guessing).
+  const resetStartThrottle = new Throttle(
+    throttlePool, databaseName, 'reset',
+    { attempts: 5, windowSeconds: 1800, lockSeconds: 1800 },
+    { attempts: 20, windowSeconds: 1800, lockSeconds: 1800 },
+  );
+  const resetLinkThrottle = new Throttle(
+    throttlePool, databaseName, 'link',
+    { attempts: 10, windowSeconds: 1800, lockSeconds: 1800 },
+    { attempts: 10, windowSeconds: 1800, lockSeconds: 1800 },
+  );
 
   // Sign-up: 30 password steps an hour per address (a school's or a family's shared address fits).
   const signupThrottle = new Throttle(
@@ -128,7 +140,9 @@ export function createApp(deps: AppDeps): PortalApp {
   const captcha = new CaptchaService(dataSource, { testMode: config.captchaTestMode, now: deps.now });
   const accounts = new AccountService({ dataSource, captcha, processes, loginThrottle, signupThrottle, now: deps.now });
   const agents = new AgentService({ dataSource, processes, loginThrottle, now: deps.now });
-  const passwordReset = new PasswordResetService({ dataSource, accounts, processes, answerThrottle, now: deps.now });
+  const passwordReset = new PasswordResetService({
+    dataSource, accounts, processes, answerThrottle, startThrottle: resetStartThrottle, linkThrottle: resetLinkThrottle, now: deps.now,
+  });
   const catalogue = deps.catalogue ?? Catalogues.load();
   const demarches = new DemarcheService({
     dataSource,

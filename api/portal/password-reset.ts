@@ -16,7 +16,7 @@ export function passwordResetRoutes(deps: { pages: PageRenderer; services: Porta
   });
   router.post('/mot-de-passe-oublie', async (req, res) => {
     try {
-      const { accountId, question } = await services.passwordReset.start(req.commune, req.body);
+      const { accountId, question } = await services.passwordReset.start(req.commune, req.body, req.ip ?? '');
       req.session.reset = { accountId, question };
       req.session.communeId = req.commune.id;
       res.redirect(303, '/mot-de-passe-oublie/question');
@@ -54,7 +54,7 @@ export function passwordResetRoutes(deps: { pages: PageRenderer; services: Porta
 
   router.get('/mot-de-passe-oublie/nouveau/:token', async (req, res) => {
     try {
-      await services.passwordReset.checkToken(req.commune, req.params.token);
+      await services.passwordReset.checkToken(req.commune, req.params.token, req.ip ?? '');
       res.send(pages.render(req, 'reset/nouveau', linkPage(req.params.token)));
     } catch (err) {
       if (!invalidLink(err)) throw err;
@@ -63,7 +63,7 @@ export function passwordResetRoutes(deps: { pages: PageRenderer; services: Porta
   });
   router.post('/mot-de-passe-oublie/nouveau/:token', async (req, res) => {
     try {
-      await services.passwordReset.resetPassword(req.commune, req.params.token, req.body);
+      await services.passwordReset.resetPassword(req.commune, req.params.token, req.body, req.ip ?? '');
       // Whatever this browser's session held before the new password, it starts afresh.
       await renewSession(req, 'token');
       res.redirect(303, '/mot-de-passe-oublie/termine');

@@ -6,7 +6,7 @@ import { Account, Commune, PasswordReset } from '../../db/entities';
 import { checkPassword } from '../../domain/password-policy';
 import { AppError, ValidationError, type FieldErrors } from '../errors';
 import { frenchMessages, validate } from '../validation/french-joi';
-import type { AccountService } from './accounts.service';
+import { normaliseLoginKey, type AccountService } from './accounts.service';
 import type { Processes } from './processes';
 import { hashSecret, normaliseAnswer, sha256Hex, verifySecret } from './secrets';
 import { retryLater, type Throttle } from './throttle';
@@ -14,6 +14,8 @@ import { deleteResidentSessions } from '../middleware/session';
 import Joi from 'joi';
 
 const ANSWER_LOCK_MESSAGE = retryLater('Trop de réponses incorrectes');
+const START_LOCK_MESSAGE = retryLater('Trop de demandes pour des identifiants inconnus');
+const LINK_LOCK_MESSAGE = retryLater('Trop de liens de réinitialisation invalides');
 
 export class ResetLinkInvalidError extends AppError {
   constructor() {
@@ -37,6 +39,10 @@ export interface PasswordResetServiceDeps {
   accounts: AccountService;
   processes: Processes;
   answerThrottle: Throttle;
+  /** Unknown identifiers at the first step (per identifier and per address): no account fishing. */
+  startThrottle: Throttle;
+  /** Invalid links (per address): no token guessing. */
+  linkThrottle: Throttle;
   now?: () => Date;
 }
 
@@ -48,10 +54,15 @@ export class PasswordResetService {
   }
 
   /** Step 1: the identifier (or email) gives the account whose question is asked. */
-  async start(commune: Commune, input: unknown): Promise<{ accountId: number; question: string }> {
+  async start(commune: Commune, input: unknown, ip: string): Promise<{ accountId: number; question: string }> {
     const { identifiant } = validate(identifierSchema, input) as { identifiant: string };
+    const keys = [`${commune.id}:${normaliseLoginKey(identifiant)}`, `ip:${ip}`];
+    await this.deps.startThrottle.assertAllowed(keys, START_LOCK_MESSAGE);
     const account = await this.deps.accounts.findByLogin(commune, identifiant);
-    if (!account) throw new ValidationError({ identifiant: 'Aucun compte ne correspond à cet identifiant.' });
+    if (!account) {
+      await this.deps.startThrottle.recordFailure(keys, START_LOCK_MESSAGE);
+      throw new ValidationError({ identifiant: 'Aucun compte ne correspond à cet identifiant.' });
+    }
     return { accountId: account.id, question: account.securityQuestion };
   }
 
@@ -70,7 +81,18 @@ export class PasswordResetService {
   }
 
   /** Step 3, from the mailed link: is the token still usable? */
-  async checkToken(commune: Commune, token: string): Promise<{ reset: PasswordReset; account: Account }> {
+  async checkToken(commune: Commune, token: string, ip: string): Promise<{ reset: PasswordReset; account: Account }> {
+    const keys = [`ip:${ip}`];
+    await this.deps.linkThrottle.assertAllowed(keys, LINK_LOCK_MESSAGE);
+    try {
+      return await this.findToken(commune, token);
+    } catch (err) {
+      if (err instanceof ResetLinkInvalidError) await this.deps.linkThrottle.recordFailure(keys, LINK_LOCK_MESSAGE);
+      throw err;
+    }
+  }
+
+  private async findToken(commune: Commune, token: string): Promise<{ reset: PasswordReset; account: Account }> {
     const reset = /^[A-Za-z0-9_-]{20,100}$/.test(token)
       ? await this.deps.dataSource.getRepository(PasswordReset).findOneBy({ tokenHash: sha256Hex(token) })
       : null;
@@ -81,8 +103,8 @@ export class PasswordResetService {
   }
 
   /** Step 4: the new password; the link is consumed by a conditional update, so it works once. */
-  async resetPassword(commune: Commune, token: string, input: unknown): Promise<Account> {
-    const { reset, account } = await this.checkToken(commune, token);
+  async resetPassword(commune: Commune, token: string, input: unknown, ip: string): Promise<Account> {
+    const { reset, account } = await this.checkToken(commune, token, ip);
     const value = validate(newPasswordSchema, input) as { nouveau_mot_de_passe: string; nouveau_mot_de_passe_confirmation: string };
     const errors: FieldErrors = {};
     const verdict = checkPassword(value.nouveau_mot_de_passe, {

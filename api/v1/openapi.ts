@@ -1262,13 +1262,15 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Mot de passe oublié : indiquer son identifiant',
       description:
         'Première étape : l’identifiant (ou l’adresse électronique) désigne le compte, dont la question secrète est renvoyée. ' +
-        'La session retient le compte pour l’étape suivante.',
+        'La session retient le compte pour l’étape suivante. Cinq identifiants inconnus bloquent cet identifiant, ' +
+        'vingt bloquent l’adresse, pendant 30 minutes.',
       security: SESSION_AND_CSRF,
       requestBody: { schema: 'DemandeReinitialisation', description: 'Identifiant ou adresse électronique.' },
       responses: {
         200: ok('La question secrète du compte.', schemaRef('QuestionSecrete')),
         403: responseRef('CsrfInvalide'),
         422: responseRef('Invalide'),
+        429: responseRef('TropDeTentatives'),
       },
     }),
   },
@@ -1297,7 +1299,9 @@ const paths: Record<string, Record<string, Schema>> = {
       operationId: 'resetPassword',
       tag: 'Mot de passe oublié',
       summary: 'Mot de passe oublié : choisir un nouveau mot de passe',
-      description: 'Dernière étape, depuis le lien reçu par courriel. Le lien ne sert qu’une fois.',
+      description:
+        'Dernière étape, depuis le lien reçu par courriel. Le lien ne sert qu’une fois. ' +
+        'Dix liens invalides depuis une adresse la bloquent pendant 30 minutes.',
       security: SESSION_AND_CSRF,
       parameters: ['token'],
       requestBody: { schema: 'NouveauMotDePasse', description: 'Le nouveau mot de passe.' },
@@ -1306,6 +1310,7 @@ const paths: Record<string, Record<string, Schema>> = {
         403: responseRef('CsrfInvalide'),
         410: responseRef('LienInvalide'),
         422: responseRef('Invalide'),
+        429: responseRef('TropDeTentatives'),
       },
     }),
   },

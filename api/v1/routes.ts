@@ -215,7 +215,7 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
   // ——— «Mot de passe oublié ?» ———
 
   router.post('/password-reset', async (req, res) => {
-    const pending = await passwordReset.start(req.commune, body(req));
+    const pending = await passwordReset.start(req.commune, body(req), clientIp(req));
     req.session.reset = pending;
     req.session.communeId = req.commune.id;
     res.json({ question: pending.question });
@@ -231,7 +231,7 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
   });
 
   router.post('/password-reset/:token', async (req, res) => {
-    await passwordReset.resetPassword(req.commune, req.params.token, body(req));
+    await passwordReset.resetPassword(req.commune, req.params.token, body(req), clientIp(req));
     await renewSession(req, 'token');
     res.status(204).end();
   });
