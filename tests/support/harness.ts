@@ -57,6 +57,8 @@ export interface HarnessOptions {
    * silent) and its unexpected errors go to the console; with it, they go to this logger as in production.
    */
   logger?: Logger;
+  /** false: no worker in this process at start (the fault suite runs the worker as a process). */
+  inProcessWorker?: boolean;
 }
 
 export async function startHarness(name: string, env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
@@ -125,11 +127,11 @@ export async function startHarness(name: string, env: Record<string, string> = {
     const s = portal.app.listen(port, '127.0.0.1', () => resolve(s));
   });
 
-  const workflowBundle = await getWorkflowBundle();
   let worker: { worker: Worker; run: Promise<void>; connection: NativeConnection } | undefined;
 
   async function startWorker(): Promise<void> {
     if (worker) return;
+    const workflowBundle = await getWorkflowBundle();
     const connection = await NativeConnection.connect({ address: temporalAddress });
     const w = await createPortalWorker({ config, connection, dataSource, outbox, catalogue, workflowBundle });
     worker = { worker: w, run: w.run(), connection };
@@ -142,7 +144,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
     await current.run;
     await current.connection.close();
   }
-  await startWorker();
+  if (options.inProcessWorker !== false) await startWorker();
 
   return {
     baseUrl: config.publicUrl,
