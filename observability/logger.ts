@@ -51,8 +51,21 @@ export function safeUrl(url: string): string {
   return path.replace(TOKEN_SEGMENT, '/:token');
 }
 
+/**
+ * MariaDB quotes the value it refuses in its messages («Duplicate entry '3-nom@exemple.fr' for key
+ * 'uq_account_email'», «Incorrect date value: '…' for column …»), and errors carry their message
+ * into the logs, the api's and the worker's (an activity's failure): the value is masked, the key
+ * or column named is kept.
+ */
+const QUOTED_SQL_VALUE = /\b(entry|value:?)\s+'(?:[^'\\]|\\.|'')*'/gi;
+
+export function maskQuotedValues(text: string): string {
+  return text.replace(QUOTED_SQL_VALUE, `$1 '${CENSOR}'`);
+}
+
 /** A copy of `value` with every secret or content key censored, at any depth. */
 export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return maskQuotedValues(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth > 8) return '[…]';
   if (seen.has(value)) return '[Circular]';
