@@ -374,14 +374,18 @@ export function demarcheRoutes(deps: DemarcheRoutesDeps): Router {
 
   router.post('/services/:code/pieces', async (req, res) => {
     const def = definitionOf(req);
-    const draft = await drafts.open(account(req).id, def);
+    // The form is read (its CSRF token first) before the draft is opened: a forged form writes nothing.
     let received: { fields: Record<string, string>; files: StoredUpload[] };
     try {
       received = await documents.receive(req, { communeSlug: req.commune.slug, documents: def.documents, csrfToken: csrfFor(req) });
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      return renderDocuments(req, res, def, draft, { errors: err.fields, status: err.status, message: err.message });
+      if (!(err instanceof AppError) || err.status >= 500 || err.code === 'csrf') throw err;
+      return renderDocuments(req, res, def, await drafts.open(account(req).id, def), { errors: err.fields, status: err.status, message: err.message });
     }
+    const draft = await drafts.open(account(req).id, def).catch(async (err: unknown) => {
+      await documents.discard(received.files);
+      throw err;
+    });
     const next: DraftDocument[] = [];
     const unused: StoredUpload[] = [];
     const errors: Record<string, string> = {};
