@@ -140,12 +140,27 @@ const RESIDENT_PAGES: Record<string, Row> = {
   //                                              anonymous residentA residentB agentX  agentY  admin
   'GET /accueil':                                [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
   'GET /compte':                                 [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'GET /compte/modifier':                        [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'POST /compte/modifier':                       [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'GET /compte/mot-de-passe':                    [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'POST /compte/mot-de-passe':                   [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'GET /compte/question-secrete':                [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'POST /compte/question-secrete':               [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'GET /compte/membres/ajouter':                 [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'POST /compte/membres/ajouter':                [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
   'GET /compte/membres/:id/modifier':            [LOGIN,  ALLOW,  HIDDEN, LOGIN,  LOGIN,  LOGIN],
   'POST /compte/membres/:id/modifier':           [LOGIN,  ALLOW,  HIDDEN, LOGIN,  LOGIN,  LOGIN],
   'GET /compte/membres/:id/retirer':             [LOGIN,  ALLOW,  HIDDEN, LOGIN,  LOGIN,  LOGIN],
   'POST /compte/membres/:id/retirer':            [LOGIN,  ALLOW,  HIDDEN, LOGIN,  LOGIN,  LOGIN],
   'GET /services':                               [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'GET /services/:code':                         [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
   'GET /services/:code/etape/:step':             [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'POST /services/:code/etape/:step':            [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'GET /services/:code/pieces':                  [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'POST /services/:code/pieces':                 [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'GET /services/:code/recapitulatif':           [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'POST /services/:code/envoyer':                [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
+  'POST /services/:code/abandonner':             [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
   'GET /demandes':                               [LOGIN,  ALLOW,  OWN,    LOGIN,  LOGIN,  LOGIN],
   'GET /demandes/:number':                       [LOGIN,  ALLOW,  HIDDEN, LOGIN,  LOGIN,  LOGIN],
   'GET /demandes/:number/confirmation':          [LOGIN,  ALLOW,  HIDDEN, LOGIN,  LOGIN,  LOGIN],
@@ -160,6 +175,39 @@ const RESIDENT_PAGES: Record<string, Row> = {
   'GET /paiement/retour/:reference':             [LOGIN,  ALLOW,  HIDDEN, LOGIN,  LOGIN,  LOGIN],
   // The tracking link's token is its own credential (the page shows no personal data).
   'GET /suivi/:token':                           [OPEN,   OPEN,   OPEN,   OPEN,   HIDDEN, OPEN],
+};
+
+// ——— the rest of what the app serves: open to everyone, each for a reason ———
+
+const PUBLIC_PAGES: Record<string, string> = {
+  'GET /healthz': 'liveness probe, no data',
+  'GET /readyz': 'readiness probe, no data',
+  'GET /metrics': 'Prometheus counters by route, no personal data (issue 6)',
+  'GET /api/openapi.json': 'the API’s description',
+  'GET /captcha/:id.svg': 'the cryptogramme of a sign-up or certificate form',
+  'GET /captcha/:id.wav': 'the cryptogramme read aloud',
+  'GET /sandbox/paiement/:id': 'the sandbox provider’s card page (tests only): its random id is the payment page’s own secret',
+  'POST /sandbox/paiement/:id': 'the sandbox provider’s card form (tests only)',
+  'GET /': 'the home page with the login box',
+  'GET /connexion': 'the login box',
+  'POST /connexion': 'logging in',
+  'POST /deconnexion': 'logging out ends the caller’s own session only',
+  'GET /compte/creer': 'sign-up',
+  'GET /compte/creer/:tab': 'sign-up, tab by tab (the draft lives in the caller’s own session)',
+  'POST /compte/creer/:tab': 'sign-up, tab by tab',
+  'GET /compte/cree': 'sign-up sent',
+  'GET /mot-de-passe-oublie': '«Mot de passe oublié ?»: the identifier',
+  'POST /mot-de-passe-oublie': '«Mot de passe oublié ?»: the identifier',
+  'GET /mot-de-passe-oublie/question': 'the security question (the caller’s own session)',
+  'POST /mot-de-passe-oublie/question': 'the security answer is the credential',
+  'GET /mot-de-passe-oublie/envoye': 'the link was mailed',
+  'GET /mot-de-passe-oublie/nouveau/:token': 'the mailed token is the credential',
+  'POST /mot-de-passe-oublie/nouveau/:token': 'the mailed token is the credential',
+  'GET /mot-de-passe-oublie/termine': 'password changed',
+  'GET /actes': 'certificates need no account',
+  'GET /actes/demande-envoyee': 'the caller’s own submission (from its session)',
+  'GET /actes/:acte': 'certificates need no account',
+  'POST /actes/:acte': 'certificates need no account (captcha, throttled)',
 };
 
 // ——— the people and A's (and Beaucouzé's) objects ———
@@ -586,6 +634,21 @@ const BACK_OFFICE_CALLS: Record<string, CallOf> = {
 const RESIDENT_PAGE_CALLS: Record<string, CallOf> = {
   'GET /accueil': () => ({}),
   'GET /compte': () => ({}),
+  'GET /compte/modifier': () => ({}),
+  'POST /compte/modifier': ({ actor }) => ({ payload: { form: contactOf(own(actor)) }, unchanged: accountState(f.a.id) }),
+  'GET /compte/mot-de-passe': () => ({}),
+  // The same password again: 422 after the current one is checked.
+  'POST /compte/mot-de-passe': () => ({
+    payload: { form: { mot_de_passe_actuel: STRONG_PASSWORD, nouveau_mot_de_passe: STRONG_PASSWORD, nouveau_mot_de_passe_confirmation: STRONG_PASSWORD } },
+    unchanged: accountState(f.a.id),
+  }),
+  'GET /compte/question-secrete': () => ({}),
+  'POST /compte/question-secrete': () => ({
+    payload: { form: { mot_de_passe_actuel: STRONG_PASSWORD, question: SECURITY_QUESTION, reponse: SECURITY_ANSWER } },
+    unchanged: accountState(f.a.id),
+  }),
+  'GET /compte/membres/ajouter': () => ({}),
+  'POST /compte/membres/ajouter': () => ({ payload: { form: child('Noa') }, unchanged: membersOfA }),
   'GET /compte/membres/:id/modifier': ({ path: p }) => ({ path: fill(p, { id: f.members.jules.id }) }),
   'POST /compte/membres/:id/modifier': ({ path: p }) => ({
     path: fill(p, { id: f.members.jules.id }), payload: { form: child('Jules') }, unchanged: memberState(f.members.jules.id),
@@ -593,7 +656,25 @@ const RESIDENT_PAGE_CALLS: Record<string, CallOf> = {
   'GET /compte/membres/:id/retirer': ({ path: p }) => ({ path: fill(p, { id: f.members.jules.id }) }),
   'POST /compte/membres/:id/retirer': ({ path: p }) => ({ path: fill(p, { id: f.members.jules.id }), payload: { form: {} }, unchanged: memberState(f.members.jules.id) }),
   'GET /services': () => ({}),
+  'GET /services/:code': ({ path: p }) => ({ path: fill(p, { code: 'inscription-scolaire' }) }),
   'GET /services/:code/etape/:step': ({ path: p }) => ({ path: fill(p, { code: 'inscription-scolaire', step: 'scolarite' }) }),
+  'POST /services/:code/etape/:step': ({ path: p, actor }) => ({
+    path: fill(p, { code: 'inscription-scolaire', step: 'scolarite' }),
+    payload: { form: { membre: actor === 'residentB' ? 'titulaire' : String(f.members.leo.id), rentree: 'septembre', niveau: 'cp', action: 'suivant' } },
+    unchanged: draftsOfA,
+  }),
+  'GET /services/:code/pieces': ({ path: p }) => ({ path: fill(p, { code: 'inscription-scolaire' }) }),
+  'POST /services/:code/pieces': ({ path: p }) => ({
+    path: fill(p, { code: 'inscription-scolaire' }),
+    payload: { multipart: { files: [{ field: 'fichier_justificatif-domicile', name: 'facture.pdf', content: PDF, type: 'application/pdf' }] } },
+    unchanged: draftsOfA,
+  }),
+  'GET /services/:code/recapitulatif': ({ path: p }) => ({ path: fill(p, { code: 'inscription-scolaire' }) }),
+  // The draft is not complete: 422 for A, nothing sent.
+  'POST /services/:code/envoyer': ({ path: p }) => ({
+    path: fill(p, { code: 'inscription-scolaire' }), payload: { form: {} }, unchanged: () => repo(DemarcheRequest).countBy({ accountId: f.a.id }),
+  }),
+  'POST /services/:code/abandonner': ({ path: p }) => ({ path: fill(p, { code: 'inscription-scolaire' }), payload: { form: {} }, unchanged: draftsOfA }),
   'GET /demandes': () => ({}),
   'GET /demandes/:number': ({ path: p }) => ({ path: fill(p, { number: f.demarches.read.number }) }),
   'GET /demandes/:number/confirmation': ({ path: p }) => ({ path: fill(p, { number: f.demarches.read.number }) }),
@@ -717,7 +798,7 @@ describe('the JSON API', () => {
 
 describe('the back office', () => {
   test('every route of the /agent router has its row and its call, and every row is a route', () => {
-    const routes = agentRouterRoutes().sort();
+    const routes = appRoutes().filter((r) => /^\w+ \/agent(\/|$)/.test(r)).sort();
     expect({ rows: Object.keys(BACK_OFFICE).sort(), calls: Object.keys(BACK_OFFICE_CALLS).sort() }).toEqual({ rows: routes, calls: routes });
   });
 
@@ -728,6 +809,12 @@ describe('the back office', () => {
 });
 
 describe('the resident’s pages', () => {
+  test('every other route of the app is a private page with its row, or public with its reason', () => {
+    const routes = appRoutes().filter((r) => !/^\w+ \/(agent|api\/v1)(\/|$)/.test(r)).sort();
+    const rows = [...Object.keys(RESIDENT_PAGES), ...Object.keys(PUBLIC_PAGES)].sort();
+    expect({ rows, calls: Object.keys(RESIDENT_PAGE_CALLS).sort() }).toEqual({ rows: routes, calls: Object.keys(RESIDENT_PAGES).sort() });
+  });
+
   test.each(cases(RESIDENT_PAGES))('%s — %s: %s', async (route, actor, cell) => {
     const [method, routePath] = route.split(' ');
     await play(cell, actor, { method, path: routePath }, RESIDENT_PAGE_CALLS[route], false);
@@ -774,19 +861,18 @@ describe('the régies are their own commune’s, even for an administrator', () 
   });
 });
 
-/** `METHOD /agent/...` of every route the app serves under /agent, nested routers included. */
-function agentRouterRoutes(): string[] {
+/** `METHOD /path` of every route the app serves, nested routers included. */
+function appRoutes(): string[] {
   interface Layer { rawPath?: string; route?: { path: string; methods: Record<string, boolean> }; handle: Router & { stack?: Layer[] } }
   const app = h.portal.app as unknown as { router: { stack: Layer[] } };
-  const agent = app.router.stack.find((l) => l.rawPath === '/agent' && l.handle.stack);
-  if (!agent) throw new Error('le routeur /agent est introuvable');
+  const clean = (p: string) => p.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
   const walk = (stack: Layer[], prefix: string): string[] =>
     stack.flatMap((layer) => {
       if (layer.route) {
-        const p = `${prefix}${layer.route.path === '/' ? '' : layer.route.path}` || '/';
-        return Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${p}`);
+        const route = layer.route;
+        return Object.keys(route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${clean(`${prefix}/${route.path}`)}`);
       }
-      return layer.handle.stack ? walk(layer.handle.stack, `${prefix}${layer.rawPath ?? ''}`) : [];
+      return layer.handle.stack ? walk(layer.handle.stack, `${prefix}/${layer.rawPath ?? ''}`) : [];
     });
-  return walk(agent.handle.stack ?? [], '/agent');
+  return [...new Set(walk(app.router.stack, ''))];
 }
