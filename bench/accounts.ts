@@ -16,6 +16,7 @@ import { hashSecret } from '../api/services/secrets';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../worker/worker';
 import type { BenchPortal } from './setup';
 import { loadCount, summarise, type Measure } from './stats';
+import { CpuMeter } from './cpu';
 
 export const ACCOUNT_TARGETS = { rssMiB: 1024, validateP95Ms: 300 };
 const TASK_QUEUE = 'portail-bench-comptes';
@@ -129,6 +130,8 @@ export async function benchOpenAccounts(portal: BenchPortal, open: number, valid
     const accounts = await insertPendingAccounts(portal, open);
     const processes = new Processes({ client: portal.temporal, taskQueue: TASK_QUEUE, accountReminderIntervalMs: 24 * 3600_000 });
     const idleMemory = await memoryOf(pid);
+    const pids = { ...portal.pids, worker: pid };
+    const settleMeter = new CpuMeter(pids);
     const t0 = performance.now();
     const started = await loadCount(accounts.length, START_CONCURRENCY, async (i) => {
       const a = accounts[i];
@@ -136,8 +139,10 @@ export async function benchOpenAccounts(portal: BenchPortal, open: number, valid
     });
     const startMs = performance.now() - t0;
     const settleMs = await waitForIdleWorkflows(portal, open, 15 * 60_000);
-    console.log(`  ${open} workflows démarrés en ${(startMs / 1000).toFixed(1)} s, tous en attente de décision ${(settleMs / 1000).toFixed(1)} s plus tard`);
+    const settleCpu = settleMeter.perOperation(open);
+    console.log(`  ${open} workflows démarrés en ${(startMs / 1000).toFixed(1)} s, tous en attente de décision ${(settleMs / 1000).toFixed(1)} s plus tard ; CPU par workflow : ${JSON.stringify(settleCpu)}`);
     const openMemory = await memoryOf(pid);
+    const validateMeter = new CpuMeter(pids);
 
     const agent = await portal.dataSource.getRepository(Agent).findOneByOrFail({ login: DEMO_AGENT.login });
     // Spread over the whole population: most are no longer in the worker's cache.
@@ -145,6 +150,7 @@ export async function benchOpenAccounts(portal: BenchPortal, open: number, valid
     const run = await loadCount(Math.min(validations, open), agents, async (i) => {
       await portal.portal.services.agents.validateAccount(agent, portal.commune, accounts[i * step].id);
     });
+    const validateCpu = validateMeter.perOperation(Math.min(validations, open));
     const afterMemory = await memoryOf(pid);
     const startErrors = started.samples.reduce((n, s) => n + s.errors, 0);
     const validate = summarise(
@@ -154,14 +160,13 @@ export async function benchOpenAccounts(portal: BenchPortal, open: number, valid
       `p95 ≤ ${ACCOUNT_TARGETS.validateP95Ms} ms`,
       (m) => m.p95 <= ACCOUNT_TARGETS.validateP95Ms,
     );
-    validate.extra = { startMs, settleMs, startErrors, startsPerSec: (open * 1000) / startMs };
+    validate.extra = { startMs, settleMs, startErrors, startsPerSec: (open * 1000) / startMs, cpuPerOpenedWorkflow: settleCpu, cpuPerValidation: validateCpu };
     const rss: Measure = {
       scenario: `2. RSS du worker (processus à part), ${open} validations ouvertes`,
       clients: 0,
       count: open,
       errors: startErrors,
       reqPerSec: NaN,
-      wallReqPerSec: NaN,
       p50: NaN,
       p95: NaN,
       p99: NaN,

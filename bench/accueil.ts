@@ -3,6 +3,7 @@ import { BenchClient } from './http-client';
 import type { BenchPortal } from './setup';
 import { insertRequests, type BenchResident } from './fixtures';
 import { load, summarise, type Measure } from './stats';
+import { CpuMeter } from './cpu';
 
 export const ACCUEIL = { clients: 100, requests: 20, p95Ms: 50 };
 
@@ -28,6 +29,8 @@ export async function benchAccueil(portal: BenchPortal, resident: BenchResident,
   };
   console.log(`Benchmark 3 : « Accueil » (${ACCUEIL.requests} demandes), ${ACCUEIL.clients} clients…`);
   await load(ACCUEIL.clients, warmupSeconds, get);
-  return summarise(`3. GET /accueil (${ACCUEIL.requests} demandes)`, ACCUEIL.clients, await load(ACCUEIL.clients, seconds, get),
-    `p95 ≤ ${ACCUEIL.p95Ms} ms`, (m) => m.p95 <= ACCUEIL.p95Ms);
+  const meter = new CpuMeter(portal.pids);
+  const m = summarise(`3. GET /accueil (${ACCUEIL.requests} demandes)`, ACCUEIL.clients, await load(ACCUEIL.clients, seconds, get),
+    `p95 ≤ ${ACCUEIL.p95Ms} ms`, (x) => x.p95 <= ACCUEIL.p95Ms);
+  return { ...m, extra: meter.perOperation(m.count) };
 }

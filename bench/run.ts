@@ -121,8 +121,8 @@ async function main(): Promise<void> {
     '',
     table(measures),
     '',
-    'req/s : opérations terminées par seconde de temps mesuré, sommées sur les clients (les étapes du brouillon, ' +
-      'avant chaque dépôt, ne sont pas mesurées). (a) et (b) passent par la même pile HTTP (session, CSRF, brouillon, ' +
+    'req/s : opérations terminées par seconde de la mesure. Le brouillon de chaque client est écrit une fois par l’API, ' +
+      'puis remis par un INSERT avant chaque dépôt (hors latence). (a) et (b) passent par la même pile HTTP (session, CSRF, brouillon, ' +
       'validation, transaction) ; (b) est une seconde instance de l’api dont le client Temporal ne démarre rien : ' +
       'le ratio (a)/(b) isole le coût de Temporal. (c) appelle la validation et les INSERT dans le processus, sans HTTP. ' +
       'Benchmark 2 : RSS du processus worker seul (tsx worker/index.ts), l’Update « valider » appelé par AgentService.validateAccount.',

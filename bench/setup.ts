@@ -13,6 +13,7 @@ import { openDatabase } from '../db/data-source';
 import { seedDemo } from '../db/seed';
 import type { Commune } from '../db/entities';
 import { createApp, type PortalApp } from '../api/app';
+import { mariadbPid, type Pids } from './cpu';
 import { createMailTransport } from '../notify/mailer';
 import { Outbox } from '../notify/outbox';
 import { createSmsProvider } from '../notify/sms';
@@ -30,6 +31,8 @@ export interface BenchPortal {
   baselineUrl: string;
   devServer: TemporalDevServer;
   temporal: Client;
+  /** This process (api, worker, load generator), the Temporal dev server and MariaDB. */
+  pids: Pids;
   config: Config;
   dataSource: DataSource;
   portal: PortalApp;
@@ -123,6 +126,7 @@ export async function startPortal(): Promise<BenchPortal> {
       baselineUrl: `http://127.0.0.1:${baselinePort}`,
       devServer,
       temporal,
+      pids: { bench: process.pid, temporal: devServer.process.pid, mariadb: mariadbPid() },
       config,
       dataSource,
       portal,
@@ -150,6 +154,8 @@ async function listen(app: PortalApp['app'], port: number): Promise<() => Promis
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
+  // The load generator's keep-alive sockets sit idle while another scenario runs: no hang-ups.
+  server.keepAliveTimeout = 120_000;
   return async () => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();

@@ -5,10 +5,8 @@ export interface Measure {
   clients: number;
   count: number;
   errors: number;
-  /** Completed operations per second of measured time. */
+  /** Completed operations per wall-clock second of the run. */
   reqPerSec: number;
-  /** Completed operations per wall-clock second (submissions through the API: draft steps included). */
-  wallReqPerSec: number;
   p50: number;
   p95: number;
   p99: number;
@@ -39,9 +37,8 @@ export function percentile(sorted: number[], p: number): number {
 const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
- * Runs `clients` loops for `seconds`: each calls prepare (not measured), then op (measured).
- * req/s sums each client's completed ops over its measured time, so that unmeasured preparation
- * (the API's draft steps) does not dilute it; the wall-clock rate is kept beside it.
+ * Runs `clients` loops for `seconds`: each calls prepare (not timed), then op (timed). Throughput is
+ * completed ops over the run's wall time, so prepare must stay cheap (one INSERT for submissions).
  */
 export async function load(
   clients: number,
@@ -110,14 +107,12 @@ export function summarise(
   const errors = run.samples.reduce((n, s) => n + s.errors, 0);
   const firstError = run.samples.find((s) => s.firstError)?.firstError;
   if (firstError) console.warn(`  ${scenario} × ${clients} : ${errors} erreur(s), la première : ${firstError}`);
-  const reqPerSec = run.samples.reduce((sum, s) => sum + (s.busyMs > 0 ? (s.latencies.length * 1000) / s.busyMs : 0), 0);
   const base = {
     scenario,
     clients,
     count: all.length,
     errors,
-    reqPerSec,
-    wallReqPerSec: (all.length * 1000) / run.wallMs,
+    reqPerSec: (all.length * 1000) / run.wallMs,
     p50: percentile(all, 50),
     p95: percentile(all, 95),
     p99: percentile(all, 99),
@@ -134,7 +129,6 @@ export function ratioRow(scenario: string, a: Measure, b: Measure, target: strin
     count: a.count,
     errors: a.errors,
     reqPerSec: ratio,
-    wallReqPerSec: b.wallReqPerSec > 0 ? a.wallReqPerSec / b.wallReqPerSec : NaN,
     p50: NaN,
     p95: NaN,
     p99: NaN,
