@@ -463,7 +463,9 @@ const acteState = (x: Acte) => async () => {
   return { status: row.status, history: await repo(CivilStatusHistory).countBy({ requestId: row.id }) };
 };
 const basketState = () => repo(BasketItem).find({ order: { accountId: 'ASC', invoiceId: 'ASC' } });
-const paymentsState = () => repo(Payment).find({ order: { id: 'ASC' } });
+// What a payment is: the workflow of one under way may still fill in the provider's details.
+const paymentsState = async () =>
+  (await repo(Payment).find({ order: { id: 'ASC' } })).map((p) => ({ id: p.id, account: p.accountId, status: p.status, cents: p.amountCents }));
 const invoicesState = () => repo(Invoice).countBy({ communeId: h.communes.beaucouze.id });
 const regieState = () => repo(Regie).findOneByOrFail({ id: f.regies.ville.id });
 
@@ -728,12 +730,17 @@ function verdict(cell: Cell, call: Call, answer: Answer, api: boolean): string |
   }
 }
 
-/** The cells of a table in the order they run: refusals first, while the target is still intact. */
+/**
+ * The cells of a table in the order they run: refusals first, then the others' own or public
+ * calls, while the target is still intact; the owner's allowed calls, which change it, last.
+ */
 function cases(table: Record<string, Row>): Array<[string, ActorName, Cell]> {
-  return Object.entries(table).flatMap(([key, row]) => {
-    const cells = ACTORS.map((actor, i) => [key, actor, row[i]] as [string, ActorName, Cell]);
-    return [...cells.filter(([, , c]) => REFUSALS.includes(c)), ...cells.filter(([, , c]) => !REFUSALS.includes(c))];
-  });
+  const rank = (c: Cell) => (REFUSALS.includes(c) ? 0 : c === ALLOW ? 2 : 1);
+  return Object.entries(table).flatMap(([key, row]) =>
+    ACTORS.map((actor, i) => [key, actor, row[i]] as [string, ActorName, Cell])
+      .map((entry, i) => ({ entry, order: rank(entry[2]) * ACTORS.length + i }))
+      .sort((x, y) => x.order - y.order)
+      .map(({ entry }) => entry));
 }
 
 async function play(cell: Cell, actor: ActorName, base: { method: string; path: string }, callOf: CallOf, api: boolean): Promise<void> {
