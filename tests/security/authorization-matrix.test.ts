@@ -4,7 +4,9 @@
 // agent of Beaucouzé), agent Y (Saint-Clair's agent, on Saint-Clair's portal) and the admin of
 // Beaucouzé — each against A's or Beaucouzé's objects. The expected answer of each cell is written
 // below as a table; a refused write must leave its target as it was, and no answer to B, Y or
-// nobody may show A's data. A new operation or back-office route without its row fails the suite.
+// nobody may show A's data. A new operation, back-office route or page without its row (or, for a
+// public page, its reason) fails the suite. Beside the matrix: the régies' API keys, sessions
+// replayed on the other commune's portal, and another commune's administrator on the régies.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
