@@ -12,6 +12,7 @@ import { DEMO_REGIES } from '../../db/seed';
 import { civilStatusForm, type ActKind } from '../../domain/civil-status';
 import { SANDBOX_TEST_CARDS } from '../../payments/sandbox';
 import { EXPECTED_HEADER } from '../../domain/invoice-import';
+import { cleanFileName } from '../../api/services/documents.service';
 import { launchBrowser } from '../support/browser';
 import { DEMO_AGENT, startHarness, WebClient, type Harness } from '../support/harness';
 import { agentClient, residentClient, signUp, STRONG_PASSWORD, visibleText, waitUntil, type PageResponse } from '../support/journeys';
@@ -122,6 +123,34 @@ test('a civil-status requester’s name with a line break and a Bcc header: 422 
 });
 
 // ---------------------------------------------------------------------------------------------------
+// What a page sends back of a refused form or of its address: never markup, never a 500.
+
+/** Forms that re-display what was typed when they refuse it, and addresses that carry a value. */
+const REFLECTED: Array<{ where: string; as: 'visitor' | 'agent'; send(web: WebClient, payload: string): Promise<PageResponse> }> = [
+  { where: 'Se connecter (identifiant)', as: 'visitor', send: (web, p) => web.post('/connexion', { identifiant: p, mot_de_passe: 'x' }) },
+  { where: 'Connexion des agents (identifiant)', as: 'visitor', send: (web, p) => web.post('/agent/connexion', { identifiant: p, mot_de_passe: 'x' }) },
+  { where: 'Mot de passe oublié (identifiant)', as: 'visitor', send: (web, p) => web.post('/mot-de-passe-oublie', { identifiant: p }) },
+  { where: 'Demande d’acte (formulaire)', as: 'visitor', send: (web, p) => web.post('/actes/naissance', { nom: p, prenoms: p, demandeur_nom: p, ville: p }) },
+  { where: 'Suivi d’un acte (jeton)', as: 'visitor', send: (web, p) => web.get(`/suivi/${encodeURIComponent(p)}`) },
+  { where: 'Une démarche (code)', as: 'visitor', send: (web, p) => web.get(`/services/${encodeURIComponent(p)}`) },
+  { where: 'Réglages d’une régie (numéro client)', as: 'agent', send: (web, p) => web.post('/agent/regies/ville', { prestataire: 'payfip', numcli: p, mode: 'T' }) },
+  { where: 'Demandes (filtres)', as: 'agent', send: (web, p) => web.get(`/agent/demandes?demarche=${encodeURIComponent(p)}&statut=${encodeURIComponent(p)}`) },
+  { where: 'Demandes d’actes (filtres)', as: 'agent', send: (web, p) => web.get(`/agent/actes?statut=${encodeURIComponent(p)}&acte=${encodeURIComponent(p)}`) },
+  { where: 'Une demande (numéro)', as: 'agent', send: (web, p) => web.get(`/agent/demandes/${encodeURIComponent(p)}`) },
+];
+
+test.each(REFLECTED)('$where ($as): every payload answered below 500, shown as text if at all', async ({ where, as, send }) => {
+  await h.dataSource.query('DELETE FROM rate_limit');
+  for (const [kind, payload] of Object.entries(PAYLOADS)) {
+    const web = as === 'agent' ? agent : new WebClient(h.baseUrl);
+    if (as === 'visitor') await web.get('/');
+    const r = await send(web, payload);
+    expect({ where, kind, status: r.status < 500 }).toEqual({ where, kind, status: true });
+    expectNoActiveMarkup(r.text, `${where} (${kind})`);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------
 // Free text: accepted, stored as typed, shown as text. One journey per mix of payloads.
 
 interface Journey {
@@ -137,6 +166,9 @@ interface Journey {
   csvInvoice: string;
   apiInvoice: string;
 }
+
+/** The file's name carries the mix too (without «/»: the portal refuses a name that is a path). */
+const uploadName = (mix: string): string => `${mix.replace(/\//g, '')}.pdf`;
 
 async function journey(name: MixName, index: number): Promise<Journey> {
   const mix = MIXES[name];
@@ -179,9 +211,7 @@ async function journey(name: MixName, index: number): Promise<Journey> {
       await resident.get(`/services/${def.code}/pieces`);
       const online = def.documents.filter((d) => !d.paperAllowed && d.required);
       const modes = Object.fromEntries(def.documents.map((d) => [`mode_${d.key}`, d.paperAllowed ? 'paper' : d.required ? 'upload' : 'none']));
-      // The file's name too (without «/», which the portal refuses in a name, in French: a path).
-      const fileName = `${mix.replace(/\//g, '')}.pdf`;
-      const files = online.map((d) => ({ field: `fichier_${d.key}`, name: fileName, content: PDF, type: 'application/pdf' }));
+      const files = online.map((d) => ({ field: `fichier_${d.key}`, name: uploadName(mix), content: PDF, type: 'application/pdf' }));
       const sent = await resident.postMultipart(`/services/${def.code}/pieces`, modes, files);
       const refusal = sent.status === 303 ? '' : visibleText(/<div class="error-summary"[\s\S]*?<\/div>/.exec(sent.text)?.[0] ?? '');
       expect({ code: def.code, status: sent.status, refusal }).toEqual({ code: def.code, status: 303, refusal: '' });
@@ -325,8 +355,10 @@ const ROWS: Row[] = [
         expectShownAsTyped(summary, j.mix, `récapitulatif ${def.code}`);
         expectNoActiveMarkup((await j.resident.get(`/demandes/${number}`)).text, `/demandes/${number}`);
         const page = await expectPageShows(agent, `/agent/demandes/${number}`, j.mix);
-        // The file name of a document joined online is shown to the agent, escaped.
-        if (def.documents.some((d) => !d.paperAllowed)) expect(page).toContain('.pdf');
+        // The name of a document joined online is shown to the agent as the portal cleaned it, as text
+        // (the multipart header carries «"» as %22, as browsers send it).
+        const sentName = uploadName(j.mix).replace(/"/g, '%22');
+        if (def.documents.some((d) => !d.paperAllowed && d.required)) expectShownAsTyped(page, cleanFileName(sentName) as string, `pièce ${def.code}`);
       }
       expectNoActiveMarkup((await agent.get('/agent/demandes')).text, 'liste des demandes');
     },
