@@ -12,6 +12,7 @@ import { DEMO_REGIES } from '../../db/seed';
 import { civilStatusForm, type ActKind } from '../../domain/civil-status';
 import { SANDBOX_TEST_CARDS } from '../../payments/sandbox';
 import { EXPECTED_HEADER } from '../../domain/invoice-import';
+import { SECURITY_QUESTIONS } from '../../api/validation/account';
 import { cleanFileName } from '../../api/services/documents.service';
 import { launchBrowser } from '../support/browser';
 import { DEMO_AGENT, startHarness, WebClient, type Harness } from '../support/harness';
@@ -324,6 +325,28 @@ const ROWS: Row[] = [
       expect((await h.dataSource.getRepository(Account).findOneByOrFail({ id: j.account.id })).city).toBe(j.mix);
       await expectPageShows(j.resident, '/compte', j.mix);
       await expectPageShows(agent, `/agent/comptes/${j.account.id}`, j.mix);
+    },
+  },
+  {
+    field: 'réponse secrète (modification), puis membre du foyer ajouté depuis Mon compte',
+    enteredAt: 'Modifier ma question/réponse ; Ajouter un membre',
+    shownOn: 'nulle part (la réponse est hachée ; elle ouvre « Mot de passe oublié ») ; le nom du membre est refusé',
+    async check(j) {
+      await j.resident.get('/compte/question-secrete');
+      const changed = await j.resident.post('/compte/question-secrete', { mot_de_passe_actuel: STRONG_PASSWORD, question: SECURITY_QUESTIONS[1], reponse: j.mix });
+      expect(changed.status).toBe(303);
+      expect((await h.dataSource.getRepository(Account).findOneByOrFail({ id: j.account.id })).securityAnswerHash).not.toContain(j.mix);
+      // The answer as typed opens the lost-password link; a wrong one does not.
+      for (const [reponse, sent] of [['Autre chose', false], [j.mix, true]] as const) {
+        const lost = new WebClient(h.baseUrl);
+        await lost.get('/mot-de-passe-oublie');
+        expect((await lost.post('/mot-de-passe-oublie', { identifiant: j.account.identifier })).status).toBe(303);
+        const answered = await lost.post('/mot-de-passe-oublie/question', { reponse });
+        expect({ reponse, sent: answered.location === '/mot-de-passe-oublie/envoye' }).toEqual({ reponse, sent });
+        expectNoActiveMarkup(answered.text, 'question secrète');
+      }
+      await j.resident.get('/compte/membres/ajouter');
+      expectFrenchRefusal(await j.resident.post('/compte/membres/ajouter', { ...MEMBER, membre_prenom: j.mix }), 'Ajouter un membre');
     },
   },
   {
