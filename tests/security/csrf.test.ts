@@ -14,7 +14,7 @@ import { createViews } from '../../api/views';
 import { startHarness, type Harness } from '../support/harness';
 import { agentLogin, signUp, STRONG_PASSWORD, visibleText, waitUntil } from '../support/journeys';
 import { pageSamples } from '../support/page-samples';
-import { Browser, CSRF_MESSAGE, databaseFingerprint, writeRoutes, type Answer } from './web-attacks';
+import { Browser, CSRF_MESSAGE, databaseAtRest, databaseFingerprint, writeRoutes, type Answer } from './web-attacks';
 
 type Who = 'visitor' | 'resident' | 'agent';
 type Kind = 'form' | 'json' | 'multipart';
@@ -170,15 +170,8 @@ beforeAll(async () => {
   })).number;
   for (const who of ['visitor', 'resident', 'agent'] as const) sessions[who] = await login(who);
   other = await login('visitor');
-  // The sign-ups' and the validation's workflows have written all they will: the database is still.
-  let last = '';
-  await waitUntil('base de données au repos', async () => {
-    const now = JSON.stringify(await databaseFingerprint(h.dataSource));
-    const still = now === last;
-    last = now;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    return still;
-  });
+  // The sign-ups', the validation's and the request's workflows have written all they will.
+  await databaseAtRest(h.dataSource);
 });
 afterAll(async () => {
   await h?.close();

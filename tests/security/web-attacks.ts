@@ -10,7 +10,7 @@ import { createApp } from '../../api/app';
 import { SESSION_COOKIE } from '../../api/middleware/session';
 import { freePort } from '../../scripts/temporal-dev-server';
 import type { Harness } from '../support/harness';
-import type { FormClient, PageResponse } from '../support/journeys';
+import { sleep, waitUntil, type FormClient, type PageResponse } from '../support/journeys';
 
 /** The answer to every refused form or call that did not come from the portal's own page. */
 export const CSRF_MESSAGE = 'Le formulaire a expiré ou ne provient pas de ce site : rechargez la page et recommencez.';
@@ -22,7 +22,7 @@ export interface Answer extends PageResponse {
 export interface SendOptions {
   form?: Record<string, string>;
   json?: unknown;
-  body?: FormData | string;
+  body?: FormData | string | Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -42,7 +42,7 @@ export class Browser implements FormClient {
   async send(method: string, path: string, opts: SendOptions = {}): Promise<Answer> {
     const headers: Record<string, string> = { ...opts.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body: FormData | string | undefined = opts.body;
+    let body: FormData | string | Uint8Array | undefined = opts.body;
     if (opts.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(opts.form).toString();
@@ -50,7 +50,8 @@ export class Browser implements FormClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(opts.json);
     }
-    const res = await fetch(this.baseUrl + path, { method, headers, body, redirect: 'manual' });
+    const payload = body instanceof Uint8Array ? new Blob([new Uint8Array(body)]) : body;
+    const res = await fetch(this.baseUrl + path, { method, headers, body: payload, redirect: 'manual' });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');
@@ -123,6 +124,18 @@ export async function databaseFingerprint(dataSource: DataSource): Promise<Recor
   const names = tables.map((t) => t.name).filter((n) => !VOLATILE_TABLES.includes(n));
   const rows = (await dataSource.query(`CHECKSUM TABLE ${names.map((n) => `\`${n}\``).join(', ')}`)) as Array<{ Table: string; Checksum: string }>;
   return Object.fromEntries(rows.map((r) => [r.Table.split('.').pop() as string, String(r.Checksum)]));
+}
+
+/** Waits until the workflows started by a suite's setup have written all they will: two equal fingerprints. */
+export async function databaseAtRest(dataSource: DataSource): Promise<void> {
+  let last = '';
+  await waitUntil('base de données au repos', async () => {
+    const now = JSON.stringify(await databaseFingerprint(dataSource));
+    const still = now === last;
+    last = now;
+    await sleep(300);
+    return still;
+  });
 }
 
 /**
