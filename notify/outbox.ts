@@ -38,6 +38,12 @@ export const REDACTED_BODY = '[Contenu retiré après envoi : il contenait un li
 export type DeliveryResult = 'sent' | 'already-sent';
 
 const LAST_ERROR_MAX = 500;
+/**
+ * How long a message the transport took waits for the database to record it «sent», under the
+ * activities' 30 s start-to-close timeout. Past it (or if the worker dies meanwhile) a retry may
+ * send it again, under the same Message-ID.
+ */
+const RECORD_SENT_PATIENCE_MS = 20_000;
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 // A name a mail client shows and saves: no path, no control character.
 const ATTACHMENT_NAME = /^[^\\/\p{Cc}]{1,150}$/u;
@@ -119,29 +125,43 @@ export class Outbox {
     );
 
     let failure: unknown;
-    const result = await this.dataSource.transaction(async (em) => {
-      const row = await em.getRepository(Notification).findOne({
-        where: { idempotencyKey: input.key },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!row) throw new Error(`Notification « ${input.key} » introuvable après insertion`);
-      if (row.status === 'sent') return 'already-sent' as const;
+    // Set once the transport took the message: from then on, only its «sent» remains to be written.
+    let sent: { id: number; transport: string; redact: boolean } | undefined;
+    let result: DeliveryResult | undefined;
+    try {
+      result = await this.dataSource.transaction(async (em) => {
+        const row = await em.getRepository(Notification).findOne({
+          where: { idempotencyKey: input.key },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (!row) throw new Error(`Notification « ${input.key} » introuvable après insertion`);
+        if (row.status === 'sent') return 'already-sent' as const;
 
-      await em.query('UPDATE notification SET attempts = attempts + 1 WHERE id = ?', [row.id]);
-      try {
-        const transport = await this.send(row, input.key);
-        await this.markSent(em, row.id, transport, input.secret === true && transport !== 'dev');
+        await em.query('UPDATE notification SET attempts = attempts + 1 WHERE id = ?', [row.id]);
+        let transport: string;
+        try {
+          transport = await this.send(row, input.key);
+        } catch (err) {
+          // Committed with the attempt count, then rethrown so the caller (an activity) retries.
+          await em.query('UPDATE notification SET last_error = ? WHERE id = ?', [
+            describeError(err, row),
+            row.id,
+          ]);
+          failure = err;
+          return undefined;
+        }
+        sent = { id: row.id, transport, redact: input.secret === true && transport !== 'dev' };
+        await this.markSent(em, row.id, transport, sent.redact);
         return 'sent' as const;
-      } catch (err) {
-        // Committed with the attempt count, then rethrown so the caller (an activity) retries.
-        await em.query('UPDATE notification SET last_error = ? WHERE id = ?', [
-          describeError(err, row),
-          row.id,
-        ]);
-        failure = err;
-        return undefined;
-      }
-    });
+      });
+    } catch (err) {
+      if (!sent) throw err;
+      // The transport took the message but the database went away before «sent» was committed
+      // (found by the fault suite: MariaDB stopped during a send). Failing now would make the
+      // activity's retry send it a second time: write «sent» as soon as the database is back.
+      await this.recordSentOnceBack(sent.id, sent.transport, sent.redact, err);
+      result = 'sent';
+    }
     // portail_notifications_total: what the transport took or refused (a replay's «already-sent» is neither).
     if (result === 'sent') notificationsTotal.inc({ channel: input.channel, result: 'sent' });
     if (result === undefined) {
@@ -183,6 +203,23 @@ export class Outbox {
     }
     await this.sms.send({ to: row.recipient, text: row.bodyText });
     return this.sms.name;
+  }
+
+  /** markSent outside the lost transaction, tried again until the database answers (or patience runs out). */
+  private async recordSentOnceBack(id: number, transport: string, redact: boolean, firstError: unknown): Promise<void> {
+    const deadline = Date.now() + RECORD_SENT_PATIENCE_MS;
+    let wait = 250;
+    for (let error = firstError; ; ) {
+      if (Date.now() + wait > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(wait * 2, 2_000);
+      try {
+        await this.markSent(this.dataSource.manager, id, transport, redact);
+        return;
+      } catch (err) {
+        error = err;
+      }
+    }
   }
 
   private async markSent(em: EntityManager, id: number, transport: string, redact: boolean): Promise<void> {
