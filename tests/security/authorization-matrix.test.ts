@@ -23,7 +23,7 @@ import { hashApiKey } from '../../api/services/invoice-import.service';
 import { DemarcheService } from '../../api/services/demarches.service';
 import { DEMO_REGIES } from '../../db/seed';
 import { DEMO_AGENT, OTHER_AGENT, OTHER_COMMUNE, startHarness, WebClient, type Harness } from '../support/harness';
-import { SECURITY_ANSWER, SECURITY_QUESTION, signUp, STRONG_PASSWORD } from '../support/journeys';
+import { HttpWebClient, SECURITY_ANSWER, SECURITY_QUESTION, signUp, STRONG_PASSWORD } from '../support/journeys';
 import {
   ACTORS, ActorClient, agentSession, openSession, residentSession, type ActorName, type Answer, type Payload,
 } from '../support/authorization-actors';
@@ -840,9 +840,41 @@ describe('a session belongs to the portal that opened it', () => {
     ['resident A’s session, on Saint-Clair’s portal', 'residentA', SAINT_CLAIR_HOST, 'GET', '/api/v1/me'],
     ['resident A’s session, on Saint-Clair’s pages', 'residentA', SAINT_CLAIR_HOST, 'GET', '/accueil'],
   ] as const)('%s', async (_what, actor, host, method, target) => {
-    const answer = await clients[actor].onHost(host).send(method, target);
+    // A session of its own: the other portal logs the replayed session out (api/middleware/auth.ts).
+    const answer = await (await freshClient(actor)).onHost(host).send(method, target);
     const problem = verdict(LOGIN, { method, path: target }, answer, target.startsWith('/api/'));
     expect({ status: answer.status, problem }).toEqual({ status: answer.status, problem: null });
+  });
+});
+
+describe('a resident of Saint-Clair, on Saint-Clair’s portal, with the numbers of A’s objects', () => {
+  let resident: ActorClient;
+  beforeAll(async () => {
+    const email = 'sacha.clairon@example.fr';
+    expect((await signUp(new HttpWebClient(h.baseUrl, SAINT_CLAIR_HOST), { prenom: 'Sacha', nom: 'Clairon', email })).status).toBe(303);
+    const account = await repo(Account).findOneByOrFail({ email });
+    expect((await clients.agentY.send('POST', `/api/v1/agent/accounts/${account.id}/validate`)).status).toBe(200);
+    resident = await residentSession(new ActorClient(h.baseUrl, SAINT_CLAIR_HOST), account.identifier, STRONG_PASSWORD);
+  });
+
+  // Built when the test runs: A's objects exist only after beforeAll.
+  const foreign: Array<[string, () => { method: string; path: string; payload?: Payload }]> = [
+    ['her démarche (API)', () => ({ method: 'GET', path: `/api/v1/requests/${f.demarches.read.number}` })],
+    ['an answer on her démarche', () => ({ method: 'POST', path: `/api/v1/requests/${f.demarches.read.number}/answer`, payload: { json: { message: 'Bonjour' } } })],
+    ['her child (API)', () => ({ method: 'PUT', path: `/api/v1/me/members/${f.members.leo.id}`, payload: { json: child('Léo') } })],
+    ['her invoice into the basket', () => ({ method: 'POST', path: '/api/v1/panier/factures', payload: { json: { facture: f.invoices.page.id } } })],
+    ['her payment (API)', () => ({ method: 'GET', path: `/api/v1/paiements/${f.payment.reference}` })],
+    ['her démarche’s page', () => ({ method: 'GET', path: `/demandes/${f.demarches.read.number}` })],
+    ['her child’s page', () => ({ method: 'GET', path: `/compte/membres/${f.members.leo.id}/modifier` })],
+    ['her payment’s page', () => ({ method: 'GET', path: `/paiement/retour/${f.payment.reference}` })],
+  ];
+  test.each(foreign)('%s: 404, nothing changed', async (_what, request) => {
+    const { method, path: target, payload } = request();
+    const state = async () => JSON.stringify([await basketState(), await demarcheState(f.demarches.read)(), await memberState(f.members.leo.id)()]);
+    const before = await state();
+    const answer = await resident.send(method, target, payload);
+    expect({ target, status: answer.status }).toEqual({ target, status: 404 });
+    expect(await state()).toBe(before);
   });
 });
 
