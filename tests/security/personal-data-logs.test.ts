@@ -12,6 +12,7 @@ import { Account, Invoice } from '../../db/entities';
 import { DEMO_REGIES } from '../../db/seed';
 import { SANDBOX_TEST_CARDS } from '../../payments/sandbox';
 import { toE164 } from '../../domain/phone';
+import { EXPECTED_HEADER } from '../../domain/invoice-import';
 import { createLogger, temporalLogger } from '../../observability/logger';
 import { startHarness, WebClient, type Harness } from '../support/harness';
 import { agentClient, residentClient, SECURITY_ANSWER, signUp, STRONG_PASSWORD, waitUntil } from '../support/journeys';
@@ -35,6 +36,8 @@ const CHILD = { membre_type: 'enfant', membre_civilite: 'Madame', membre_prenom:
 /** Two more residents: the second's row meets a duplicate e-mail, the third's sign-up a database error. */
 const SECOND = { prenom: 'Gaëtan', nom: 'Quéméner', email: 'gaetan.quemener@example.fr' };
 const THIRD = { prenom: 'Solenn', nom: 'Riou', email: 'solenn.riou@example.fr', telephone: '07 81 92 03 14', adresse: '4 impasse des Mésanges' };
+/** A payer the billing software knows and the portal does not (a refused line of the CSV). */
+const UNKNOWN_PAYER = 'brieuc.lagadec@example.fr';
 const WRONG_PASSWORD = 'Hirondelle-Grise-77?';
 const NEW_PASSWORD = 'Colibri-Rouge-2027?';
 const FREE_TEXT = 'Allergie sévère aux arachides, stylo auto-injecteur dans le cartable';
@@ -160,6 +163,12 @@ test('a journey through every kind of personal data', async () => {
     body: JSON.stringify({ invoices: [{ number: 'CCAS-LOGS-1', account: PERSON.email, service: 'Portage de repas', periodLabel: 'Octobre 2026', issuedOn: '2026-11-05', dueOn: null, amountCents: 4210 }] }),
   });
   expect(await imported.json()).toMatchObject({ imported: 1 });
+  // …and the billing software's CSV through the back office, one line naming an unknown resident.
+  await agent.get('/agent/factures');
+  const csv = `${EXPECTED_HEADER}\r\nF-LOGS-1;ville;${account.identifier};Cantine;Octobre 2026;05/11/2026;;12,50\r\nF-LOGS-2;ville;${UNKNOWN_PAYER};Cantine;Octobre 2026;05/11/2026;;9,00\r\n`;
+  const report = await agent.postMultipart('/agent/factures/import', {}, [{ field: 'fichier', name: 'factures-octobre.csv', content: csv, type: 'text/csv' }]);
+  expect(report.status).toBe(200);
+  expect(report.text).toContain('1 facture importée');
   const invoice = await h.dataSource.getRepository(Invoice).findOneByOrFail({ number: 'CCAS-LOGS-1' });
   await resident.get('/comptes');
   expect((await resident.post('/panier/ajouter', { facture: String(invoice.id) })).status).toBe(303);
@@ -228,6 +237,7 @@ describe('what was logged', () => {
       'courriel du troisième résident': THIRD.email,
       'téléphone du troisième résident': THIRD.telephone,
       'adresse du troisième résident': THIRD.adresse,
+      'payeur inconnu': UNKNOWN_PAYER,
       'numéro de carte': CARD,
       'numéro de carte sans espaces': CARD.replace(/\s/g, ''),
       'clé d’API': CCAS_KEY,
@@ -239,7 +249,7 @@ describe('what was logged', () => {
     });
   }
 
-  test('the api and the worker logged the journey, at every level', () => {
+  test('the api and the worker both logged the journey (the lines scanned below are theirs)', () => {
     const all = parsed();
     expect(all.some((l) => l.service === 'test' && typeof l.req === 'object')).toBe(true);
     expect(all.some((l) => l.sdkComponent === 'worker' || l.activityType !== undefined)).toBe(true);
