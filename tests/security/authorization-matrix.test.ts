@@ -474,7 +474,7 @@ const regieState = () => repo(Regie).findOneByOrFail({ id: f.regies.ville.id });
 const API_CALLS: Record<string, CallOf> = {
   getOpenApiDocument: () => ({}),
   getSession: () => ({}),
-  login: () => ({ fresh: true, payload: { json: { identifiant: f.a.identifier, mot_de_passe: STRONG_PASSWORD } }, shows: 'A logs in with her own password' }),
+  login: () => ({ fresh: true, payload: { json: { identifiant: f.a.identifier, mot_de_passe: STRONG_PASSWORD } }, shows: 'the answer describes the account whose password was given' }),
   logout: () => ({ fresh: true }),
   getCaptcha: () => ({}),
   createAccount: async ({ actor, client }) => {
