@@ -324,6 +324,10 @@ const ROWS: Row[] = [
     async check(j) {
       expect((await h.dataSource.getRepository(Account).findOneByOrFail({ id: j.account.id })).city).toBe(j.mix);
       await expectPageShows(j.resident, '/compte', j.mix);
+      // The same edit through the JSON API gives it back unchanged.
+      const contact = { email: j.account.email, telephone: '', adresse: j.mix, code_postal: '49070', ville: j.mix, mode_communication: 'email' };
+      const patched = await j.resident.api<{ ville: string; adresse: string }>('PATCH', '/api/v1/me', contact);
+      expect({ status: patched.status, ville: patched.body.ville, adresse: patched.body.adresse }).toEqual({ status: 200, ville: j.mix, adresse: j.mix });
       await expectPageShows(agent, `/agent/comptes/${j.account.id}`, j.mix);
     },
   },
@@ -376,6 +380,9 @@ const ROWS: Row[] = [
         const stored = await h.dataSource.getRepository(DemarcheRequest).findOneByOrFail({ number });
         for (const { field } of freeTextFields(def)) expect({ code: def.code, field: field.name, value: stored.answers[field.name] }).toEqual({ code: def.code, field: field.name, value: j.mix });
         expectShownAsTyped(summary, j.mix, `récapitulatif ${def.code}`);
+        const viaApi = await j.resident.api<{ reponses: Array<{ champ: string; valeur: string }> }>('GET', `/api/v1/requests/${number}`);
+        const texts = new Set(freeTextFields(def).map(({ field }) => field.name));
+        expect(viaApi.body.reponses.filter((a) => texts.has(a.champ)).map((a) => a.valeur)).toEqual([...texts].map(() => j.mix));
         expectNoActiveMarkup((await j.resident.get(`/demandes/${number}`)).text, `/demandes/${number}`);
         const page = await expectPageShows(agent, `/agent/demandes/${number}`, j.mix);
         // The name of a document joined online is shown to the agent as the portal cleaned it, as text
