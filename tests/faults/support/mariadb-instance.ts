@@ -22,7 +22,9 @@ const SERVER_BINARIES = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld'];
 function run(file: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { timeout: 60_000 }, (error, _stdout, stderr) => {
-      if (error) reject(new Error(`${file} ${args.join(' ')} : ${error.message}\n${stderr}`));
+      if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
+        reject(new Error(`${file} introuvable : la suite de pannes lance son propre MariaDB (paquet mariadb-server).`));
+      } else if (error) reject(new Error(`${file} ${args.join(' ')} : ${error.message}\n${stderr}`));
       else resolve();
     });
   });
