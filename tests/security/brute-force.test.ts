@@ -250,3 +250,22 @@ test('guessing the mailed link’s token: 10 invalid tokens lock the address, ev
   await lockWindowPasses(1800);
   expect((await new Browser(h.baseUrl).get(`/mot-de-passe-oublie/nouveau/${token}`)).status).toBe(200);
 });
+
+test('20 wrong security answers from one address, over 7 accounts, lock the address: even a right answer waits', async () => {
+  const accounts = [alice, bruno];
+  for (let i = 1; i <= 5; i++) {
+    const email = `reponse.${i}@example.fr`;
+    expect((await signUp(new WebClient(h.baseUrl), { prenom: 'Réponse', nom: `Numéro${'x'.repeat(i)}`, email })).status).toBe(303);
+    accounts.push(await h.dataSource.getRepository(Account).findOneByOrFail({ email }));
+  }
+  await h.dataSource.query('DELETE FROM rate_limit'); // the sign-ups' own counters
+  // 3 wrong answers per account (its own lock), until the address has 20.
+  for (let i = 0; i < 20; i++) {
+    const r = await apiAnswer(() => accounts[Math.floor(i / 3)].identifier)(`Pas-Medor-${i}`);
+    expect({ try: i + 1, status: r.status }).toEqual({ try: i + 1, status: 422 });
+  }
+  const last = accounts[6];
+  expectLocked('right answer of an account with 2 failures only', await apiAnswer(() => last.identifier)(SECURITY_ANSWER), ANSWER_LOCKED);
+  await lockWindowPasses(1800);
+  expect((await apiAnswer(() => last.identifier)(SECURITY_ANSWER)).status).toBe(202);
+});
