@@ -209,6 +209,8 @@ test('a PDF–HTML polyglot is kept as a PDF and downloaded by the agent as an a
   // The resident has no download route: the pièce is shown by name only, escaped.
   const page = await eva.get(`/demandes/${request.number}`);
   expect(page.text).not.toContain('<script>.pdf');
+  // The upload moved the request's workflow on: let it write all it will before the next refusals.
+  await databaseAtRest(h.dataSource);
 });
 
 describe('the agents’ invoice import (/agent/factures) refuses what is not a CSV', () => {
