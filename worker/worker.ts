@@ -14,6 +14,9 @@ import { processEndSinks, requestIdActivityInterceptor, WORKFLOW_INTERCEPTOR_MOD
  */
 export const WORKFLOW_INTERCEPTOR_MODULES = [WORKFLOW_INTERCEPTOR_MODULE];
 
+/** Open workflows kept in the worker's memory between their tasks (npm run bench, benchmark 2). */
+export const MAX_CACHED_WORKFLOWS = 1000;
+
 export interface PortalWorkerDeps {
   config: Config;
   connection: NativeConnection;
@@ -49,6 +52,10 @@ export async function createPortalWorker(deps: PortalWorkerDeps): Promise<Worker
       : { workflowsPath: require.resolve('../workflows') }),
     // portail_workflows_ended_total: each workflow reports its end through this sink.
     sinks: processEndSinks,
+    // The sticky cache holds each open workflow's state (about 0.25 MiB of RSS apiece); the SDK's
+    // default grows with the heap limit (2,310 on a 4 GiB heap), so the worker's memory depended on
+    // the host. A workflow out of the cache is replayed from its short history at its next task.
+    maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
     ...deps.options,
     interceptors: {
       ...deps.options?.interceptors,
