@@ -63,6 +63,9 @@ async function startWorkerProcess(portal: BenchPortal): Promise<WorkerProcess> {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // The bench stopped by a signal or an error must not leave the worker behind.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
   return {
     child,
     async stop() {
@@ -70,6 +73,7 @@ async function startWorkerProcess(portal: BenchPortal): Promise<WorkerProcess> {
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       await exited;
       clearTimeout(timer);
+      process.off('exit', orphanGuard);
     },
   };
 }

@@ -137,8 +137,12 @@ async function main(): Promise<void> {
     file,
     `${JSON.stringify({ startedAt: startedAt.toISOString(), durationS, secondsPerMeasure: SECONDS, benchmarks: [...only].sort(), machine, loadAverage: loads, targets, measures, markdown: md }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
   );
-  console.log(`Résultats : ${path.relative(process.cwd(), file)}`);
+  await writeFile(file.replace(/\.json$/, '.md'), `${md}\n`);
+  console.log(`Résultats : ${path.relative(process.cwd(), file)} (et .md)`);
 }
+
+// Ctrl-C: exit through 'exit' handlers (the separate worker's guard; the dev server has its own).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 main().then(
   () => process.exit(0),
