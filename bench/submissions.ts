@@ -48,8 +48,17 @@ export async function benchSubmissions(
     prepare: async (i: number) => {
       const { id: _id, updatedAt: _at, ...draft } = templates[i];
       keys[i] = randomUUID();
-      // An upsert: a submission cut short at the end of a run leaves its draft behind.
-      await drafts.upsert({ ...draft, submissionKey: keys[i] }, ['accountId', 'demarcheCode']);
+      // An upsert: a submission cut short at the end of a run leaves its draft behind. InnoDB may
+      // pick this bench-only upsert as a deadlock victim against another client's submission
+      // deleting its own draft (gap locks on the unique key): it is simply tried again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await drafts.upsert({ ...draft, submissionKey: keys[i] }, ['accountId', 'demarcheCode']);
+          break;
+        } catch (err) {
+          if (attempt >= 3 || (err as { code?: string }).code !== 'ER_LOCK_DEADLOCK') throw err;
+        }
+      }
     },
     submit: async (i: number) => {
       await clients[i].json('POST', `/api/v1/services/${OCCUPATION}/submit`, { cle: keys[i] }, [201]);
