@@ -64,6 +64,8 @@ export interface AppDeps {
   civilStatusDelayMs?: number;
   /** A payment's expiry and polling interval (tests shorten them). */
   paymentTimings?: PaymentTimings;
+  /** How long an Update waits for the worker before a 503 (tests shorten it). */
+  updateWaitMs?: number;
 }
 
 export interface PortalApp {
@@ -136,6 +138,7 @@ export function createApp(deps: AppDeps): PortalApp {
     client: deps.temporal,
     taskQueue: config.temporal.taskQueue,
     accountReminderIntervalMs: config.accountReminderIntervalHours * 3600_000,
+    updateWaitMs: deps.updateWaitMs,
   });
   const captcha = new CaptchaService(dataSource, { testMode: config.captchaTestMode, now: deps.now });
   const accounts = new AccountService({ dataSource, captcha, processes, loginThrottle, signupThrottle, now: deps.now });

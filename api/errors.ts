@@ -58,3 +58,15 @@ export class AccountLockedError extends ForbiddenError {
     super(message, 'account_not_validated');
   }
 }
+
+/** An Update the worker did not answer in time (no worker running): said as it is. */
+export const UPDATE_UNCONFIRMED =
+  'Le traitement est momentanément indisponible : votre action n’a pas pu être confirmée. ' +
+  'Elle peut encore être prise en compte dans quelques minutes ; vérifiez-le avant de recommencer.';
+
+/** A part the request needs (the Temporal worker) did not answer in time: try again later. */
+export class UnavailableError extends AppError {
+  constructor(message: string) {
+    super(503, 'unavailable', message);
+  }
+}

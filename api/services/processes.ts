@@ -1,7 +1,7 @@
 // The api's side of the Temporal workflows: starting them and sending agent decisions as
 // Updates. A validator's refusal comes back as a readable 409, not a 500. Each start is counted
 // (portail_workflows_started_total); the client's interceptor adds the request id to its headers.
-import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -18,14 +18,22 @@ import { DEMARCHE_KIND, demarcheWorkflowId, type DemarcheInput } from '../../wor
 import { CIVIL_STATUS_KIND, civilStatusWorkflowId, type CivilStatusInput } from '../../workflows/civil-status';
 import { PAYMENT_KIND, paymentWorkflowId, type PaymentInput } from '../../workflows/payment';
 import { randomUUID } from 'node:crypto';
-import { ConflictError } from '../errors';
+import { ConflictError, UnavailableError, UPDATE_UNCONFIRMED } from '../errors';
 import { workflowsStarted } from '../../observability/metrics';
 
 export interface ProcessesOptions {
   client: Client;
   taskQueue: string;
   accountReminderIntervalMs: number;
+  /** How long an agent's or a payer's Update waits for the worker's answer (UPDATE_WAIT_MS by default). */
+  updateWaitMs?: number;
 }
+
+/**
+ * An Update is answered by the worker: with no worker running it would wait for ever, and the
+ * agent's or payer's page with it. Past this wait the page says so instead.
+ */
+export const UPDATE_WAIT_MS = 20_000;
 
 export class Processes {
   constructor(private readonly options: ProcessesOptions) {}
@@ -102,9 +110,9 @@ export class Processes {
   ): Promise<AccountDecision> {
     const handle = this.options.client.workflow.getHandle(accountValidationWorkflowId(communeSlug, accountId));
     try {
-      return decision.status === 'validated'
-        ? await handle.executeUpdate(validateAccountUpdate, { args: [{ agentId: decision.agentId }] })
-        : await handle.executeUpdate(rejectAccountUpdate, { args: [{ agentId: decision.agentId, reason: decision.reason }] });
+      return await this.withinUpdateWait(() => decision.status === 'validated'
+        ? handle.executeUpdate(validateAccountUpdate, { args: [{ agentId: decision.agentId }] })
+        : handle.executeUpdate(rejectAccountUpdate, { args: [{ agentId: decision.agentId, reason: decision.reason }] }));
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw new ConflictError(readableCause(err));
       if (err instanceof WorkflowNotFoundError) throw new ConflictError("Ce compte n'attend plus de décision.");
@@ -139,10 +147,20 @@ export class Processes {
     const handle = this.options.client.workflow.getHandle(workflowId);
     try {
       // The overloads split «no argument» from «some»: one generic call fits neither, hence the cast.
-      return await handle.executeUpdate(update as unknown as UpdateDefinition<Ret, [unknown]>, { args: args as unknown as [unknown] });
+      return await this.withinUpdateWait(() => handle.executeUpdate(update as unknown as UpdateDefinition<Ret, [unknown]>, { args: args as unknown as [unknown] }));
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw new ConflictError(readableCause(err, DEMARCHE_REFUSED));
       if (err instanceof WorkflowNotFoundError) throw new ConflictError("Cette demande est close : aucune action n'est plus possible.");
+      throw err;
+    }
+  }
+
+  /** The Update's calls to the Temporal server share one deadline; past it, a clear 503. */
+  private async withinUpdateWait<R>(send: () => Promise<R>): Promise<R> {
+    try {
+      return await this.options.client.withDeadline(Date.now() + (this.options.updateWaitMs ?? UPDATE_WAIT_MS), send);
+    } catch (err) {
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new UnavailableError(UPDATE_UNCONFIRMED);
       throw err;
     }
   }

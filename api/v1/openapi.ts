@@ -2,6 +2,7 @@
 // from the validation schemas and the services, so the description cannot drift from the rules;
 // tests/unit/openapi.test.ts checks it against the router and the Joi schemas.
 import { SESSION_COOKIE } from '../middleware/session';
+import { UPDATE_UNCONFIRMED } from '../errors';
 import { MAX_MEMBERS } from '../services/accounts.service';
 import { CIVILITES, SECURITY_QUESTIONS } from '../validation/account';
 import { MEMBERS_CONCERNED } from '../../domain/catalogue';
@@ -913,6 +914,11 @@ const responses: Record<string, Schema> = {
     'Le corps n’est ni du JSON ni un formulaire multipart/form-data.',
     errorExample('unsupported_media_type', 'Le formulaire doit être envoyé en multipart/form-data.'),
   ),
+  Indisponible: errorResponse(
+    'Le worker n’a pas répondu à temps (aucun worker en marche) : l’action n’est pas confirmée ; elle peut encore ' +
+      'être prise en compte. Relire l’objet avant de recommencer.',
+    errorExample('unavailable', UPDATE_UNCONFIRMED),
+  ),
   TropDeTentatives: errorResponse(
     'Trop de tentatives infructueuses : réessayez après le délai indiqué par l’en-tête Retry-After.',
     errorExample('throttled', 'Trop de tentatives de connexion infructueuses : réessayez dans 15 minutes.'),
@@ -1360,6 +1366,7 @@ const paths: Record<string, Record<string, Schema>> = {
         403: responseRef('CsrfInvalide'),
         404: responseRef('Introuvable'),
         409: responseRef('Conflit'),
+        503: responseRef('Indisponible'),
       },
     }),
   },
@@ -1379,6 +1386,7 @@ const paths: Record<string, Record<string, Schema>> = {
         404: responseRef('Introuvable'),
         409: responseRef('Conflit'),
         422: responseRef('Invalide'),
+        503: responseRef('Indisponible'),
       },
     }),
   },
@@ -1517,6 +1525,7 @@ const paths: Record<string, Record<string, Schema>> = {
         403: responseRef('CsrfInvalide'),
         404: responseRef('Introuvable'),
         409: responseRef('Conflit'),
+        503: responseRef('Indisponible'),
       },
     }),
   },
@@ -1536,6 +1545,7 @@ const paths: Record<string, Record<string, Schema>> = {
         404: responseRef('Introuvable'),
         409: responseRef('Conflit'),
         422: responseRef('Invalide'),
+        503: responseRef('Indisponible'),
       },
     }),
   },
@@ -1566,6 +1576,7 @@ const paths: Record<string, Record<string, Schema>> = {
         404: responseRef('Introuvable'),
         409: responseRef('Conflit'),
         422: responseRef('Invalide'),
+        503: responseRef('Indisponible'),
       },
     }),
   },
@@ -1585,6 +1596,7 @@ const paths: Record<string, Record<string, Schema>> = {
         404: responseRef('Introuvable'),
         409: responseRef('Conflit'),
         422: responseRef('Invalide'),
+        503: responseRef('Indisponible'),
       },
     }),
   },
@@ -1602,6 +1614,7 @@ const paths: Record<string, Record<string, Schema>> = {
         403: responseRef('CsrfInvalide'),
         404: responseRef('Introuvable'),
         409: responseRef('Conflit'),
+        503: responseRef('Indisponible'),
       },
     }),
   },
@@ -1619,6 +1632,7 @@ const paths: Record<string, Record<string, Schema>> = {
         403: responseRef('CsrfInvalide'),
         404: responseRef('Introuvable'),
         409: responseRef('Conflit'),
+        503: responseRef('Indisponible'),
       },
     }),
   },
@@ -1638,6 +1652,7 @@ const paths: Record<string, Record<string, Schema>> = {
         404: responseRef('Introuvable'),
         409: responseRef('Conflit'),
         422: responseRef('Invalide'),
+        503: responseRef('Indisponible'),
       },
     }),
   },
@@ -1712,6 +1727,7 @@ const paths: Record<string, Record<string, Schema>> = {
         403: responseRef('CsrfInvalide'),
         404: responseRef('Introuvable'),
         409: responseRef('Conflit'),
+        503: responseRef('Indisponible'),
       },
     }),
   },
@@ -1733,6 +1749,7 @@ const paths: Record<string, Record<string, Schema>> = {
         404: responseRef('Introuvable'),
         409: responseRef('Conflit'),
         422: responseRef('Invalide'),
+        503: responseRef('Indisponible'),
       },
     }),
   },
@@ -1833,6 +1850,7 @@ const paths: Record<string, Record<string, Schema>> = {
         401: responseRef('NonAuthentifie'),
         403: responseRef('InterditFactures'),
         409: responseRef('ConflitPaiement'),
+        503: responseRef('Indisponible'),
       },
     }),
   },

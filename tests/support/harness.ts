@@ -52,6 +52,8 @@ export interface HarnessOptions {
   civilStatusDelayMs?: number;
   /** A payment's expiry and polling interval. */
   paymentTimings?: { expiresAfterMs: number; pollIntervalMs: number };
+  /** How long an Update waits for the worker before the api answers 503. */
+  updateWaitMs?: number;
   /**
    * The api's pino logger (tests that read its lines). Without it the api logs nothing (LOG_LEVEL
    * silent) and its unexpected errors go to the console; with it, they go to this logger as in production.
@@ -120,7 +122,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
   const temporal = new Client({ connection: clientConnection, namespace: temporalNamespace, interceptors: clientInterceptors() });
   const catalogue = Catalogues.load();
   const portal = createApp({
-    config, dataSource, temporal, outbox, catalogue, demarcheDayMs: options.demarcheDayMs, civilStatusDelayMs: options.civilStatusDelayMs, paymentTimings: options.paymentTimings,
+    config, dataSource, temporal, outbox, catalogue, demarcheDayMs: options.demarcheDayMs, civilStatusDelayMs: options.civilStatusDelayMs, paymentTimings: options.paymentTimings, updateWaitMs: options.updateWaitMs,
     ...(options.logger ? { logger: options.logger } : { log: (err: unknown) => console.error('api error', err) }),
   });
   const server = await new Promise<Server>((resolve) => {
