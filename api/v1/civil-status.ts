@@ -4,8 +4,8 @@
 // Routes are added straight onto the /api/v1 router, as in api/v1/demarches.ts, so that
 // tests/unit/openapi.test.ts sees them. The rules live in CivilStatusService and
 // domain/civil-status.ts; the handlers check the body's shape and shape the answers.
-import type { Request, Router } from 'express';
-import type { Agent, CivilStatusHistory, CivilStatusRequest } from '../../db/entities';
+import type { Router } from 'express';
+import type { CivilStatusHistory, CivilStatusRequest } from '../../db/entities';
 import {
   ACT_LABELS,
   COPY_LABELS,
@@ -20,9 +20,10 @@ import {
 import { CIVIL_STATUS_LABELS, REFUSAL_MAX_LENGTH, REFUSAL_REASONS, isCivilStatusStatus } from '../../domain/civil-status-status';
 import { trackingPath } from '../../notify/tracking-link';
 import { civilStatusQueueFilters } from '../agent/civil-status';
-import { UnauthenticatedError, ValidationError, type FieldErrors } from '../errors';
+import { ValidationError, type FieldErrors } from '../errors';
 import { requireAgent } from '../middleware/auth';
 import { SUBMISSION_KEY, refusalReason, type CivilStatusService } from '../services/civil-status.service';
+import { body, clientIp, currentAgent, isRecord, nonEmptyString } from './request';
 
 /** The longest refusal the decision rule accepts (domain/civil-status-status.ts, checkDecision). */
 export const MAX_REFUSAL_LENGTH = REFUSAL_MAX_LENGTH;
@@ -252,7 +253,7 @@ export function addCivilStatusRoutes(router: Router, deps: CivilStatusRoutesServ
   });
 
   router.post('/agent/actes/:number/issue', requireAgent, async (req, res) => {
-    const request = await civilStatus().issue(req.commune, agent(req), String(req.params.number));
+    const request = await civilStatus().issue(req.commune, currentAgent(req), String(req.params.number));
     res.json(civilStatusDecisionView(request));
   });
 
@@ -283,7 +284,7 @@ export function addCivilStatusRoutes(router: Router, deps: CivilStatusRoutesServ
     if (Object.keys(fields).length) throw new ValidationError(fields);
     let request: CivilStatusRequest;
     try {
-      request = await civilStatus().refuse(req.commune, agent(req), String(req.params.number), code, text);
+      request = await civilStatus().refuse(req.commune, currentAgent(req), String(req.params.number), code, text);
     } catch (err) {
       throw withApiFieldNames(err);
     }
@@ -300,26 +301,4 @@ function withApiFieldNames(err: unknown): unknown {
   const fields: FieldErrors = {};
   for (const [field, message] of Object.entries(err.fields)) fields[API_FIELD_NAMES[field] ?? field] ??= message;
   return new ValidationError(fields, err.message);
-}
-
-function agent(req: Request): Agent {
-  if (!req.agent) throw new UnauthenticatedError('Connectez-vous à l’espace agents pour accéder à cette page.');
-  return req.agent;
-}
-
-function body(req: Request): Record<string, unknown> {
-  const raw: unknown = req.body;
-  return isRecord(raw) ? raw : {};
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
-function clientIp(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? '';
 }

@@ -15,7 +15,7 @@ import {
   type DemarcheEvent,
 } from '../../domain/demarche-status';
 import type { DemarcheState } from '../../workflows/demarche';
-import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError, type FieldErrors } from '../errors';
+import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../errors';
 import { requireAgent, requireResident } from '../middleware/auth';
 import { queueFilters } from '../agent/demarches';
 import type { AccountService } from '../services/accounts.service';
@@ -23,6 +23,7 @@ import type { DemarcheService, SubmittedDocument } from '../services/demarches.s
 import type { DocumentService } from '../services/documents.service';
 import type { DraftService } from '../services/drafts.service';
 import type { AgentAction, QueueEntry, RequestInFull, RequestsService } from '../services/requests.service';
+import { body, currentAccount } from './request';
 
 /** A request in a list: the resident's «Demandes», the agents' queue. */
 export interface RequestSummaryView {
@@ -233,7 +234,7 @@ export function addDemarcheRoutes(router: Router, deps: DemarcheRoutesServices):
 
   router.put('/services/:code/draft', requireResident, async (req, res) => {
     const def = definitionOf(req);
-    const a = resident(req);
+    const a = currentAccount(req);
     const input = body(req);
     const stepKey = typeof input.etape === 'string' ? input.etape : '';
     const step = def.steps.find((s) => s.key === stepKey);
@@ -261,7 +262,7 @@ export function addDemarcheRoutes(router: Router, deps: DemarcheRoutesServices):
 
   router.post('/services/:code/draft/documents', requireResident, async (req, res) => {
     const def = definitionOf(req);
-    const a = resident(req);
+    const a = currentAccount(req);
     if (def.documents.length === 0) throw new ConflictError("Cette démarche ne demande aucune pièce justificative.");
     const draft = await deps.drafts.open(a.id, def);
     const next = [...draft.documents];
@@ -296,7 +297,7 @@ export function addDemarcheRoutes(router: Router, deps: DemarcheRoutesServices):
 
   router.post('/services/:code/submit', requireResident, async (req, res) => {
     const def = definitionOf(req);
-    const a = resident(req);
+    const a = currentAccount(req);
     const key = typeof body(req).cle === 'string' ? (body(req).cle as string) : '';
     if (!key) throw new ValidationError({ cle: 'La clé d’envoi du brouillon (« cle ») est obligatoire.' });
     const sent = (r: DemarcheRequest): SubmittedRequestView => ({ number: r.number, status: r.status, url: `/api/v1/requests/${r.number}` });
@@ -335,19 +336,19 @@ export function addDemarcheRoutes(router: Router, deps: DemarcheRoutesServices):
   // ——— the resident's requests ———
 
   router.get('/requests', requireResident, async (req, res) => {
-    res.json((await requests().listForResident(req.commune, resident(req))).map(requestSummaryView));
+    res.json((await requests().listForResident(req.commune, currentAccount(req))).map(requestSummaryView));
   });
 
   router.get('/requests/:number', requireResident, async (req, res) => {
-    res.json(requestView(await requests().forResident(req.commune, resident(req), String(req.params.number)), 'resident'));
+    res.json(requestView(await requests().forResident(req.commune, currentAccount(req), String(req.params.number)), 'resident'));
   });
 
   router.post('/requests/:number/cancel', requireResident, async (req, res) => {
-    res.json(requestStateView(await requests().cancel(req.commune, resident(req), String(req.params.number))));
+    res.json(requestStateView(await requests().cancel(req.commune, currentAccount(req), String(req.params.number))));
   });
 
   router.post('/requests/:number/answer', requireResident, async (req, res) => {
-    const state = await requests().answer(req.commune, resident(req), String(req.params.number), body(req).message);
+    const state = await requests().answer(req.commune, currentAccount(req), String(req.params.number), body(req).message);
     res.json(requestStateView(state));
   });
 
@@ -364,14 +365,4 @@ export function addDemarcheRoutes(router: Router, deps: DemarcheRoutesServices):
       res.json(requestStateView(state));
     });
   }
-}
-
-function resident(req: Request): Account {
-  if (!req.account) throw new UnauthenticatedError();
-  return req.account;
-}
-
-function body(req: Request): Record<string, unknown> {
-  const raw: unknown = req.body;
-  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
 }

@@ -4,13 +4,14 @@
 // rules live in PaymentsService, shared with the portal's pages (api/portal/comptes.ts); these
 // handlers check the shape of the request and shape the answers. Amounts are integer cents, with
 // the French text beside them for display.
-import { Router, urlencoded, type Request } from 'express';
-import type { Account, Invoice, Payment, Regie } from '../../db/entities';
+import { Router, urlencoded } from 'express';
+import type { Invoice, Payment, Regie } from '../../db/entities';
 import { PAYMENT_LABELS, STATEMENT_MONTHS, type PaymentStatus } from '../../domain/basket';
 import { formatEuros } from '../../domain/money';
-import { NotFoundError, UnauthenticatedError, ValidationError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
 import { requireResident } from '../middleware/auth';
 import type { BasketView, PaymentsService } from '../services/payments.service';
+import { body, currentAccount, strictId } from './request';
 
 /** Reached by the provider's servers, without session or CSRF token (see api/app.ts). */
 export const PAYMENT_NOTIFICATION_PATH = '/api/v1/paiements/notification';
@@ -161,7 +162,7 @@ export function addPaymentRoutes(router: Router, deps: PaymentRoutesServices): v
   const payments = () => deps.payments;
 
   router.get('/comptes/factures', requireResident, async (req, res) => {
-    const a = resident(req);
+    const a = currentAccount(req);
     // The statement first: an account not yet validated gets its 403 with the FAQ's explanation.
     const statement = await payments().statement(a);
     const basket = await payments().basket(a);
@@ -177,11 +178,11 @@ export function addPaymentRoutes(router: Router, deps: PaymentRoutesServices): v
   });
 
   router.get('/panier', requireResident, async (req, res) => {
-    res.json(basketView(await payments().basket(resident(req))));
+    res.json(basketView(await payments().basket(currentAccount(req))));
   });
 
   router.post('/panier/factures', requireResident, async (req, res) => {
-    const a = resident(req);
+    const a = currentAccount(req);
     const raw = body(req).facture;
     const id = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,15}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
     if (!Number.isSafeInteger(id) || id <= 0) {
@@ -193,7 +194,7 @@ export function addPaymentRoutes(router: Router, deps: PaymentRoutesServices): v
   });
 
   router.delete('/panier/factures/:invoiceId', requireResident, async (req, res) => {
-    const a = resident(req);
+    const a = currentAccount(req);
     const id = strictId(req.params.invoiceId);
     if (Number.isNaN(id)) throw new NotFoundError(NOT_IN_BASKET);
     await payments().remove(a, id);
@@ -201,27 +202,12 @@ export function addPaymentRoutes(router: Router, deps: PaymentRoutesServices): v
   });
 
   router.post('/panier/paiement', requireResident, async (req, res) => {
-    const { payment, redirectUrl } = await payments().checkout(req.commune, resident(req));
+    const { payment, redirectUrl } = await payments().checkout(req.commune, currentAccount(req));
     const view: CheckoutView = { reference: payment.reference, status: payment.status, redirectUrl };
     res.status(201).location(`/api/v1/paiements/${payment.reference}`).json(view);
   });
 
   router.get('/paiements/:reference', requireResident, async (req, res) => {
-    res.json(paymentView(await payments().getForAccount(resident(req), String(req.params.reference))));
+    res.json(paymentView(await payments().getForAccount(currentAccount(req), String(req.params.reference))));
   });
-}
-
-function resident(req: Request): Account {
-  if (!req.account) throw new UnauthenticatedError();
-  return req.account;
-}
-
-function body(req: Request): Record<string, unknown> {
-  const raw: unknown = req.body;
-  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-}
-
-/** Route ids are digits only («12abc» or «1e3» is no id), as in api/v1/routes.ts. */
-function strictId(raw: string | string[] | undefined): number {
-  return typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
 }

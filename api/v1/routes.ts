@@ -5,7 +5,7 @@ import { Router, type Request } from 'express';
 import type { Config } from '../../config';
 import type { Account, Agent, HouseholdMember } from '../../db/entities';
 import type { CaptchaService } from '../captcha/captcha.service';
-import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError, type FieldErrors } from '../errors';
+import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../errors';
 import { destroySession, regenerateSession, renewSession, requireAgent, requireResident } from '../middleware/auth';
 import { csrfToken } from '../middleware/csrf';
 import { SESSION_COOKIE } from '../middleware/session';
@@ -26,6 +26,7 @@ import type { InvoiceImportService } from '../services/invoice-import.service';
 import { addInvoiceImportRoutes } from './invoices';
 import type { PaymentsService } from '../services/payments.service';
 import { addPaymentRoutes } from './payments';
+import { body, clientIp, currentAccount, currentAgent, isRecord, nonEmptyString, strictId } from './request';
 
 export interface ApiV1Deps {
   config: Config;
@@ -346,42 +347,6 @@ function sessionUser(req: Request): SessionUser | null {
 }
 
 // ——— helpers ———
-
-/** The JSON body as an object; anything else (no body, an array, a string) reads as an empty form. */
-function body(req: Request): Record<string, unknown> {
-  const raw: unknown = req.body;
-  return isRecord(raw) ? raw : {};
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
-function clientIp(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? '';
-}
-
-/**
- * Route ids are digits only: «12abc» or «1e3» is no id. Anything else becomes NaN, which the
- * services answer with their own 404, so a malformed id and a foreign one look the same.
- */
-function strictId(raw: string | string[] | undefined): number {
-  return typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
-}
-
-function currentAccount(req: Request): Account {
-  if (!req.account) throw new UnauthenticatedError();
-  return req.account;
-}
-
-function currentAgent(req: Request): Agent {
-  if (!req.agent) throw new UnauthenticatedError('Connectez-vous à l’espace agents pour accéder à cette page.');
-  return req.agent;
-}
 
 /** Runs one validator; its field errors join `fields` (under `prefix`) instead of stopping the request. */
 function collect<T>(fields: FieldErrors, prefix: string, run: () => T): T | undefined {
