@@ -8,12 +8,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { Account, Agent } from '../db/entities';
 import { DEMO_AGENT } from '../db/seed';
 import { Processes } from '../api/services/processes';
 import { hashSecret } from '../api/services/secrets';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../worker/worker';
+import { bundlePortalWorkflows } from '../scripts/bundle-workflows';
 import type { BenchPortal } from './setup';
 import { loadCount, summarise, type Measure } from './stats';
 import { CpuMeter } from './cpu';
@@ -37,12 +36,7 @@ async function memoryOf(pid: number): Promise<{ rssMiB: number; peakMiB: number 
 
 async function startWorkerProcess(portal: BenchPortal): Promise<WorkerProcess> {
   const bundlePath = path.join(os.tmpdir(), `portail-bench-workflows-${process.pid}.js`);
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
-    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error },
-  });
-  await writeFile(bundlePath, code);
+  await writeFile(bundlePath, await bundlePortalWorkflows());
   const nodeOptions = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', path.join(__dirname, '..', 'worker', 'index.ts')], {
     cwd: path.join(__dirname, '..'),

@@ -19,17 +19,23 @@ const quietLogger = {
   error: (message: string) => console.error(message),
 };
 
+/** The workflows' code as the worker loads it, with the interceptors: the build, the tests and the bench use it. */
+export async function bundlePortalWorkflows(): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+    logger: quietLogger,
+  });
+  return code;
+}
+
 async function main(): Promise<void> {
   const output = process.argv[2];
   if (!output) throw new Error('Usage : node dist/scripts/bundle-workflows.js <fichier du bundle>');
-  const interceptorModules = [...WORKFLOW_INTERCEPTOR_MODULES];
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    workflowInterceptorModules: interceptorModules,
-    logger: quietLogger,
-  });
+  const code = await bundlePortalWorkflows();
   mkdirSync(path.dirname(path.resolve(output)), { recursive: true });
   writeFileSync(output, code);
+  const interceptorModules = WORKFLOW_INTERCEPTOR_MODULES;
   const interceptors = interceptorModules.length ? `, ${interceptorModules.length} interceptor module(s)` : '';
   console.log(`Workflow bundle: ${output} (${Math.round(code.length / 1024)} kB${interceptors})`);
 }

@@ -43,13 +43,8 @@ async function loadWorkflowBundle(): Promise<{ code: string }> {
   if (info?.workflowBundleError) {
     throw new Error(`Le code des workflows n'a pas pu être empaqueté : ${info.workflowBundleError}`);
   }
-  const { bundleWorkflowCode } = await import('@temporalio/worker');
-  const { WORKFLOW_INTERCEPTOR_MODULES } = await import('../../worker/worker');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve(path.join(__dirname, '..', '..', 'workflows')),
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-  });
-  return { code };
+  const { bundlePortalWorkflows } = await import('../../scripts/bundle-workflows');
+  return { code: await bundlePortalWorkflows() };
 }
 
 function runInfo(): TestRunInfo | undefined {

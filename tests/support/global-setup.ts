@@ -205,27 +205,13 @@ async function dropRunDatabases(admin: mysql.Connection, matches: (pid: number) 
 async function bundleWorkflows(runDir: string): Promise<Pick<TestRunInfo, 'workflowBundlePath'>> {
   const workflowsDir = path.join(__dirname, '..', '..', 'workflows');
   if (!existsSync(path.join(workflowsDir, 'index.ts'))) return {};
-  const { bundleWorkflowCode } = await import('@temporalio/worker');
-  // The same interceptors as the production bundle (scripts/bundle-workflows.ts): the request id.
-  const { WORKFLOW_INTERCEPTOR_MODULES } = await import('../../worker/worker');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve(workflowsDir),
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-    logger: quietLogger,
-  });
+  // The production bundle's own function (scripts/bundle-workflows.ts): same interceptors, quiet.
+  const { bundlePortalWorkflows } = await import('../../scripts/bundle-workflows');
+  const code = await bundlePortalWorkflows();
   const workflowBundlePath = path.join(runDir, WORKFLOW_BUNDLE_FILE);
   await writeFile(workflowBundlePath, code);
   return { workflowBundlePath };
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
 
 function dockerAnswers(): Promise<boolean> {
   return new Promise((resolve) => {
