@@ -1,6 +1,7 @@
 // A minimal HTTP client for the benchmark: keeps the session cookie and the CSRF token of the
 // JSON API (GET/POST /api/v1/session), on a keep-alive agent so that connection setup is not measured.
 import http from 'node:http';
+import { exchange } from '../tests/support/cookie-http';
 
 export interface HttpAnswer {
   status: number;
@@ -28,32 +29,17 @@ export class BenchClient {
     return other;
   }
 
-  request(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
+  async request(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
     const url = new URL(path, this.baseUrl);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string> = { accept: 'application/json, text/html' };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (this.csrf) headers['x-csrf-token'] = this.csrf;
     if (payload) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(payload.length);
     }
-    return new Promise<HttpAnswer>((resolve, reject) => {
-      const req = http.request(url, { method, headers, agent }, (res) => {
-        for (const c of res.headers['set-cookie'] ?? []) {
-          const [pair] = c.split(';');
-          const i = pair.indexOf('=');
-          this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-        }
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      if (payload) req.write(payload);
-      req.end();
-    });
+    const { status, text } = await exchange(url, this.cookies, { method, headers, body: payload, agent });
+    return { status, text };
   }
 
   /** JSON call; throws unless the status is one of `expected`. */

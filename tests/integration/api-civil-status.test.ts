@@ -11,6 +11,7 @@ import { Account, CivilStatusHistory, CivilStatusRequest } from '../../db/entiti
 import { REFUSAL_REASONS } from '../../domain/civil-status-status';
 import { OTHER_AGENT, OTHER_COMMUNE, startHarness, WebClient, type Harness } from '../support/harness';
 import { agentLogin, residentClient, signUp, type FormClient, type PageResponse } from '../support/journeys';
+import { exchange, type RawAnswer } from '../support/cookie-http';
 
 const MAIL_WAIT_MS = 20_000;
 /**
@@ -150,27 +151,12 @@ class HostClient implements FormClient {
     body?: string,
     contentType?: string,
     extra: Record<string, string> = {},
-  ): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+  ): Promise<RawAnswer> {
     const headers: Record<string, string> = { ...extra };
     if (this.host) headers.host = this.host;
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (contentType) headers['content-type'] = contentType;
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-    return new Promise((resolve, reject) => {
-      const req = http.request(new URL(path, this.baseUrl), { method, headers }, (res) => {
-        for (const c of res.headers['set-cookie'] ?? []) {
-          const [pair] = c.split(';');
-          const i = pair.indexOf('=');
-          this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-        }
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    return exchange(new URL(path, this.baseUrl), this.cookies, { method, headers, body });
   }
 }
 

@@ -2,6 +2,7 @@
 // a cookie jar with its session's CSRF token, over node:http so that a commune's own portal is
 // reached by its Host header (`demarches-<slug>.localhost`, api/middleware/commune.ts).
 import http from 'node:http';
+import { exchange } from './cookie-http';
 
 export const ACTORS = ['anonymous', 'residentA', 'residentB', 'agentX', 'agentY', 'admin'] as const;
 export type ActorName = (typeof ACTORS)[number];
@@ -43,7 +44,6 @@ export class ActorClient {
     const headers: Record<string, string> = { ...extraHeaders };
     if (this.host) headers.host = this.host;
     if (this.csrf) headers['x-csrf-token'] = this.csrf;
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: Buffer | undefined;
     if (payload && 'json' in payload) {
       body = Buffer.from(JSON.stringify(payload.json));
@@ -65,23 +65,8 @@ export class ActorClient {
       headers['content-type'] = payload.type;
     }
     if (body) headers['content-length'] = String(body.length);
-    const answer = await new Promise<Answer>((resolve, reject) => {
-      const req = http.request(new URL(path, this.baseUrl), { method, headers }, (res) => {
-        for (const c of res.headers['set-cookie'] ?? []) {
-          const [pair] = c.split(';');
-          const i = pair.indexOf('=');
-          this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-        }
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), location: res.headers.location ?? null, headers: res.headers });
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    const { status, text, headers: answered } = await exchange(new URL(path, this.baseUrl), this.cookies, { method, headers, body });
+    const answer: Answer = { status, text, location: answered.location ?? null, headers: answered };
     // A page's form or a JSON login carries the session's token: the next request sends it.
     const token = /name="_csrf" value="([^"]+)"/.exec(answer.text)?.[1] ?? jsonToken(answer);
     if (token) this.csrf = token;

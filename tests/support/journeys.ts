@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { DataSource } from 'typeorm';
 import { DEMO_AGENT, WebClient } from './harness';
+import { exchange } from './cookie-http';
 
 export const STRONG_PASSWORD = 'Tournesol-Bleu-42!';
 export const SECURITY_QUESTION = 'Quel est le nom de votre premier animal de compagnie ?';
@@ -187,34 +188,16 @@ export class HttpWebClient implements FormClient {
     return this.request('POST', path, new URLSearchParams({ _csrf: this.csrf, ...fields }).toString());
   }
 
-  private request(method: string, path: string, body?: string): Promise<HttpPageResponse> {
+  private async request(method: string, path: string, body?: string): Promise<HttpPageResponse> {
     const headers: Record<string, string> = {};
     if (this.host) headers.host = this.host;
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (body !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       headers['content-length'] = String(Buffer.byteLength(body));
     }
-    return new Promise((resolve, reject) => {
-      const req = http.request(new URL(path, this.baseUrl), { method, headers }, (res) => {
-        for (const c of res.headers['set-cookie'] ?? []) {
-          const [pair] = c.split(';');
-          const i = pair.indexOf('=');
-          this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-        }
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const m = /name="_csrf" value="([^"]+)"/.exec(text);
-          if (m) this.csrf = m[1];
-          const location = res.headers.location ?? null;
-          resolve({ status: res.statusCode ?? 0, text, location, headers: res.headers });
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    const { status, text, headers: answered } = await exchange(new URL(path, this.baseUrl), this.cookies, { method, headers, body });
+    const m = /name="_csrf" value="([^"]+)"/.exec(text);
+    if (m) this.csrf = m[1];
+    return { status, text, location: answered.location ?? null, headers: answered };
   }
 }
