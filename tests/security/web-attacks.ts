@@ -91,16 +91,14 @@ interface Layer {
   handle?: { stack?: Layer[] };
 }
 
-/** Every route of the application that is not a read (POST, PUT, PATCH, DELETE), with its full path. */
-export function writeRoutes(app: Express): WriteRoute[] {
+/** Every route the application serves, nested routers included: its method and full path. */
+export function appRoutes(app: Express): WriteRoute[] {
   const found: WriteRoute[] = [];
   const walk = (stack: Layer[], prefix: string): void => {
     for (const layer of stack) {
       if (layer.route) {
         for (const method of Object.keys(layer.route.methods)) {
-          if (['post', 'put', 'patch', 'delete'].includes(method)) {
-            found.push({ method: method.toUpperCase(), path: join(prefix, layer.route.path) });
-          }
+          if (method !== '_all') found.push({ method: method.toUpperCase(), path: join(prefix, layer.route.path) });
         }
       } else if (layer.handle?.stack) {
         walk(layer.handle.stack, join(prefix, layer.rawPath ?? '/'));
@@ -109,6 +107,11 @@ export function writeRoutes(app: Express): WriteRoute[] {
   };
   walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
   return found;
+}
+
+/** Every route of the application that is not a read (POST, PUT, PATCH, DELETE), with its full path. */
+export function writeRoutes(app: Express): WriteRoute[] {
+  return appRoutes(app).filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method));
 }
 
 const join = (a: string, b: string): string => (a.replace(/\/$/, '') + (b === '/' ? '' : b)) || '/';
